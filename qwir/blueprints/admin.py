@@ -1,0 +1,5 @@
+"""The curators' admin page."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")

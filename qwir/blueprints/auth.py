@@ -1,0 +1,5 @@
+"""Curator sign-in and sign-out."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__, url_prefix="/admin")

@@ -1,0 +1,13 @@
+"""`flask --app wsgi qwir ...`: bootstrap, seed, sync, sandbox, create-curator."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+qwir_cli = AppGroup("qwir", help="Qwir maintenance commands.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(qwir_cli)

@@ -1,0 +1,63 @@
+"""Settings read from the environment (and a `.env` file); tests override them with a mapping."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+DEFAULT_TMDB_BASE_URL = "https://api.themoviedb.org/3"
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    return int(raw) if raw else default
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    return float(raw) if raw else default
+
+
+def settings_from_environment(instance_path: str) -> dict:
+    """Build the app's settings; anything unset falls back to the embedded default."""
+    load_dotenv(override=False)
+    instance = Path(instance_path)
+    redis_url = os.environ.get("CACHE_REDIS_URL", "").strip()
+    broker_url = os.environ.get("CELERY_BROKER_URL", "").strip()
+    settings = {
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or None,
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL")
+        or f"sqlite:///{instance / 'qwir.sqlite3'}",
+        "TMDB_API_KEY": os.environ.get("TMDB_API_KEY", "").strip() or None,
+        "TMDB_API_BASE_URL": os.environ.get("TMDB_API_BASE_URL", "").strip()
+        or DEFAULT_TMDB_BASE_URL,
+        "TMDB_LANGUAGE": os.environ.get("TMDB_LANGUAGE", "").strip() or "en-US",
+        "TMDB_REGION": os.environ.get("TMDB_REGION", "").strip() or "US",
+        "TMDB_TIMEOUT": _env_float("TMDB_TIMEOUT", 10.0),
+        "TMDB_MAX_RETRIES": _env_int("TMDB_MAX_RETRIES", 3),
+        "TMDB_RATE_LIMIT_PER_SECOND": _env_float("TMDB_RATE_LIMIT_PER_SECOND", 40.0),
+        "TMDB_MAX_CONNECTIONS": _env_int("TMDB_MAX_CONNECTIONS", 20),
+        "CACHE_REDIS_URL": redis_url or None,
+        "CELERY_BROKER_URL": broker_url or None,
+        "SYNC_SCHEDULE_HOURS": _env_float("SYNC_SCHEDULE_HOURS", 24.0),
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "").strip().upper() or "INFO",
+    }
+    settings.update(_cache_settings(redis_url, instance))
+    return settings
+
+
+def _cache_settings(redis_url: str, instance: Path) -> dict:
+    """Redis when configured (shared by every worker), else a file cache in the instance folder."""
+    if redis_url:
+        return {
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": redis_url,
+            "CACHE_KEY_PREFIX": "qwir:",
+        }
+    return {
+        "CACHE_TYPE": "FileSystemCache",
+        "CACHE_DIR": str(instance / "cache"),
+        "CACHE_THRESHOLD": 5000,
+    }

@@ -1,0 +1,65 @@
+"""The one rule for "fragment or full page", Vary, and htmx response headers.
+
+htmx-flask gives `request.htmx`; its reswap list is broken for `beforebegin`/`afterbegin`
+and it knows nothing of Vary, so the helpers we rely on live here.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response, request
+
+RESWAPS = frozenset(
+    {"innerHTML", "outerHTML", "beforebegin", "afterbegin", "beforeend", "afterend", "delete",
+     "none"}
+)
+
+
+def wants_fragment() -> bool:
+    """True only for a plain htmx request: not boosted and not a history restore."""
+    hx = request.htmx
+    return bool(hx) and not hx.boosted and not hx.history_restore_request
+
+
+def vary_on_htmx(response: Response) -> Response:
+    """Mark a response whose body depends on HX-Request, so caches keep both variants apart."""
+    response.vary.add("HX-Request")
+    return response
+
+
+def hx_redirect(response: Response, url: str) -> Response:
+    """Ask htmx for a full-page navigation (never send htmx a 3xx)."""
+    response.headers["HX-Redirect"] = url
+    return response
+
+
+def hx_location(response: Response, url: str, **options: Any) -> Response:
+    """Ask htmx to load `url` by ajax and push it to history."""
+    response.headers["HX-Location"] = json.dumps({"path": url, **options}) if options else url
+    return response
+
+
+def hx_push_url(response: Response, url: str) -> Response:
+    response.headers["HX-Push-Url"] = url
+    return response
+
+
+def hx_reswap(response: Response, swap: str) -> Response:
+    if swap.split(" ", 1)[0] not in RESWAPS:
+        raise ValueError(f"unknown htmx swap style: {swap!r}")
+    response.headers["HX-Reswap"] = swap
+    return response
+
+
+def hx_retarget(response: Response, selector: str) -> Response:
+    response.headers["HX-Retarget"] = selector
+    return response
+
+
+def hx_trigger(response: Response, events: str | dict[str, Any]) -> Response:
+    """Fire client events after the swap (a name, or a mapping of names to details)."""
+    value = events if isinstance(events, str) else json.dumps(events)
+    response.headers["HX-Trigger"] = value
+    return response
