@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import click
 from flask import Flask
 from flask.cli import AppGroup
 
@@ -10,4 +9,7 @@ qwir_cli = AppGroup("qwir", help="Qwir maintenance commands.")
 
 
 def init_app(app: Flask) -> None:
+    from qwir import curator_commands
+
+    curator_commands.register(qwir_cli)
     app.cli.add_command(qwir_cli)
