@@ -1,0 +1,338 @@
+"""TmdbClient: the one way Qwir talks to TMDb v3 (auth, retries, pacing, caching, redaction)."""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import random as random_module
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import httpx
+
+from qwir.tmdb import cache as tiers
+from qwir.tmdb.cache import CacheBackend, ResponseCache, as_response_cache, cache_key
+from qwir.tmdb.errors import (
+    RETRYABLE,
+    TmdbAuthorizationError,
+    TmdbError,
+    TmdbRateLimitError,
+    TmdbUnavailableError,
+    TmdbValidationError,
+    error_from_response,
+)
+from qwir.tmdb.ratelimit import Limiter, TokenBucketLimiter
+from qwir.tmdb.redaction import install_http_log_redaction, redact
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://api.themoviedb.org/3"
+MOVIE_APPEND = ("credits", "external_ids", "watch/providers", "release_dates", "keywords")
+TV_APPEND = ("credits", "external_ids", "watch/providers", "content_ratings", "keywords")
+MAX_PAGE = 500
+MAX_APPEND = 20
+MEDIA_TYPES = ("movie", "tv")
+BACKOFF_BASE = 0.5
+BACKOFF_MAX = 8.0
+RETRY_AFTER_CAP = 30.0
+# A 429 without Retry-After still waits at least this long: TMDb's budget is counted per second.
+RATE_LIMIT_FLOOR = 1.0
+CONNECT_TIMEOUT_CAP = 5.0
+
+
+def is_bearer_token(secret: str) -> bool:
+    """TMDb's v4 read access token is a JWT (three dot-separated parts); the v3 key is 32 hex digits."""
+    return secret.count(".") == 2
+
+
+class TmdbClient:
+    """A thread-safe TMDb v3 client over one shared httpx.Client; methods return parsed JSON dicts.
+
+    Failures raise the classes of `qwir.tmdb.errors`. `request_count` counts the HTTP requests really
+    sent (retries included, cache hits excluded).
+    """
+
+    def __init__(
+        self,
+        api_key: str,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        language: str = "en-US",
+        timeout: float = 10.0,
+        max_retries: int = 3,
+        transport: httpx.BaseTransport | None = None,
+        cache: ResponseCache | CacheBackend | dict | None = None,
+        limiter: Limiter | None = None,
+        max_connections: int = 20,
+        deadline: float | None = None,
+        cache_namespace: str | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        random: Callable[[], float] = random_module.random,
+    ) -> None:
+        if not api_key or not api_key.strip():
+            raise TmdbAuthorizationError("No TMDb API key or read access token was configured.")
+        if max_retries < 0 or timeout <= 0:
+            raise ValueError("max_retries must be >= 0 and timeout > 0")
+        self._secret = api_key.strip()
+        self.base_url = base_url.rstrip("/")
+        self.language = language
+        self.timeout = float(timeout)
+        self.max_retries = int(max_retries)
+        self.deadline = float(deadline) if deadline is not None else 3 * self.timeout
+        self.cache = as_response_cache(cache)
+        self.cache_namespace = cache_namespace or httpx.URL(self.base_url).host or "tmdb"
+        self.limiter = limiter if limiter is not None else TokenBucketLimiter(sleep=sleep, clock=clock)
+        self._sleep, self._clock, self._random = sleep, clock, random
+        self._count_lock = threading.Lock()
+        self._request_count = 0
+        install_http_log_redaction([self._secret])
+        self._http = self._build_http(transport, max_connections)
+
+    def __repr__(self) -> str:
+        auth = "bearer token" if self.uses_bearer_token else "api_key"
+        return f"<TmdbClient {self.base_url} ({auth}, language={self.language})>"
+
+    @property
+    def uses_bearer_token(self) -> bool:
+        return is_bearer_token(self._secret)
+
+    @property
+    def request_count(self) -> int:
+        with self._count_lock:
+            return self._request_count
+
+    def _build_http(self, transport: httpx.BaseTransport | None, max_connections: int) -> httpx.Client:
+        headers = {"Accept": "application/json", "User-Agent": "Qwir (TMDb client)"}
+        params = {}
+        if self.uses_bearer_token:
+            headers["Authorization"] = f"Bearer {self._secret}"
+        else:
+            params["api_key"] = self._secret
+        return httpx.Client(
+            base_url=self.base_url + "/",
+            headers=headers,
+            params=params,
+            timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, CONNECT_TIMEOUT_CAP)),
+            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+            transport=transport,
+        )
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> TmdbClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- endpoints -------------------------------------------------------------------------------
+
+    def configuration(self) -> dict:
+        """Image base URLs and sizes (`/configuration`)."""
+        return self._get("configuration", {}, ttl=tiers.TTL_CONFIGURATION)
+
+    def genres(self, media_type: str) -> dict:
+        """`{"genres": [{"id", "name"}]}` for "movie" or "tv"."""
+        _check_media_type(media_type)
+        return self._get(f"genre/{media_type}/list", {"language": self.language}, ttl=tiers.TTL_GENRES)
+
+    def search_keywords(self, query: str, page: int = 1) -> dict:
+        """Keywords whose name contains `query`: `{page, results: [{id, name}], total_pages, ...}`."""
+        if not query or not query.strip():
+            raise TmdbValidationError("A keyword search needs a non-empty query.")
+        params = {"query": query.strip(), "page": _check_page(page)}
+        return self._get("search/keyword", params, ttl=tiers.TTL_KEYWORD_SEARCH)
+
+    def keyword(self, keyword_id: int) -> dict:
+        """`{id, name}` of one keyword."""
+        return self._get(f"keyword/{_check_id(keyword_id)}", {}, ttl=tiers.TTL_KEYWORD)
+
+    def discover_movies(self, **params: Any) -> dict:
+        """`/discover/movie`; pass TMDb's dotted filters as `**{"primary_release_date.gte": ...}`."""
+        return self._discover("movie", params)
+
+    def discover_tv(self, **params: Any) -> dict:
+        """`/discover/tv`, with the same conventions as `discover_movies`."""
+        return self._discover("tv", params)
+
+    def movie_details(self, movie_id: int, append: Iterable[str] = MOVIE_APPEND) -> dict:
+        """One film with the appended parts (credits, release dates, providers...) in one request."""
+        return self._details("movie", movie_id, append)
+
+    def tv_details(self, tv_id: int, append: Iterable[str] = TV_APPEND) -> dict:
+        """One series with the appended parts (credits, content ratings, providers...) in one request."""
+        return self._details("tv", tv_id, append)
+
+    def _discover(self, media_type: str, params: Mapping[str, Any]) -> dict:
+        query = {name: _param_text(value) for name, value in params.items() if value is not None}
+        query.setdefault("language", self.language)
+        query["page"] = _check_page(query.get("page", 1))
+        return self._get(f"discover/{media_type}", query, ttl=tiers.TTL_DISCOVER)
+
+    def _details(self, media_type: str, tmdb_id: int, append: Iterable[str]) -> dict:
+        parts = [part for part in append if part]
+        if len(parts) > MAX_APPEND:
+            raise TmdbValidationError(f"append_to_response takes at most {MAX_APPEND} parts ({len(parts)} given)")
+        params = {"language": self.language}
+        if parts:
+            params["append_to_response"] = ",".join(parts)
+        return self._get(f"{media_type}/{_check_id(tmdb_id)}", params, ttl=tiers.TTL_DETAILS)
+
+    # -- transport ---------------------------------------------------------------------------------
+
+    def _get(self, path: str, params: dict[str, Any], *, ttl: int) -> dict:
+        if self.cache is None:
+            return self._fetch(path, params)
+        key = cache_key(self.cache_namespace, path, params, self.language)
+        return self.cache.get_or_fetch(key, ttl, lambda: self._fetch(path, params))
+
+    def _fetch(self, path: str, params: dict[str, Any]) -> dict:
+        """Send with retries until success, a final error, or the call's deadline."""
+        started = self._clock()
+        attempt = 0
+        while True:
+            remaining = self.deadline - (self._clock() - started)
+            if remaining <= 0:
+                raise self._deadline_error(path, None)
+            failure = self._attempt(path, params, remaining)
+            if isinstance(failure, dict):
+                return failure
+            if not isinstance(failure, RETRYABLE) or attempt >= self.max_retries:
+                raise failure
+            delay = self._backoff(attempt, failure)
+            if self._clock() - started + delay > self.deadline:
+                raise self._deadline_error(path, failure)
+            logger.info("TMDb %s failed (%s); retry %d in %.2fs", path, failure.message, attempt + 1, delay)
+            self._sleep(delay)
+            attempt += 1
+
+    def _attempt(self, path: str, params: dict[str, Any], remaining: float) -> dict | TmdbError:
+        """One request: its parsed body, or the TmdbError it amounts to (never raised from here)."""
+        self.limiter.acquire()
+        with self._count_lock:
+            self._request_count += 1
+        try:
+            response = self._http.get(path, params=params, timeout=self._timeout_within(remaining))
+        except httpx.TransportError as exc:
+            return TmdbUnavailableError(f"TMDb could not be reached for /{path}: {_describe(exc)}")
+        if response.is_success:
+            return self._parse(path, response)
+        return self._error(path, response)
+
+    def _timeout_within(self, remaining: float) -> httpx.Timeout:
+        budget = min(self.timeout, remaining)
+        return httpx.Timeout(budget, connect=min(budget, CONNECT_TIMEOUT_CAP))
+
+    def _parse(self, path: str, response: httpx.Response) -> dict | TmdbError:
+        body = _json_or_none(response)
+        if not isinstance(body, dict):
+            return TmdbUnavailableError(
+                f"TMDb answered /{path} with a body that is not a JSON object", status=response.status_code
+            )
+        return body
+
+    def _error(self, path: str, response: httpx.Response) -> TmdbError:
+        body, retry_after = _json_or_none(response), parse_retry_after(response)
+        error = error_from_response(response.status_code, body, where=f"/{path}", retry_after=retry_after)
+        error.message = self._clean(error.message)
+        error.args = (error.message,)
+        return error
+
+    def _backoff(self, attempt: int, failure: TmdbError) -> float:
+        """Exponential backoff with full jitter; a server's Retry-After wins, within RETRY_AFTER_CAP."""
+        if failure.retry_after is not None:
+            return min(failure.retry_after, RETRY_AFTER_CAP)
+        jitter = self._random() * min(BACKOFF_MAX, BACKOFF_BASE * 2**attempt)
+        if isinstance(failure, TmdbRateLimitError):
+            return RATE_LIMIT_FLOOR + jitter
+        return jitter
+
+    def _deadline_error(self, path: str, last: TmdbError | None) -> TmdbUnavailableError:
+        reason = f" (last failure: {last.message})" if last is not None else ""
+        return TmdbUnavailableError(
+            f"TMDb did not answer /{path} within the {self.deadline:g}s deadline{reason}",
+            status=last.status if last is not None else None,
+            tmdb_code=last.tmdb_code if last is not None else None,
+        )
+
+    def _clean(self, text: str) -> str:
+        return redact(text, [self._secret])
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def parse_retry_after(response: httpx.Response) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date (against the Date header)."""
+    value = response.headers.get("Retry-After", "").strip()
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        retry_at = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if retry_at is None or retry_at.tzinfo is None:
+        return None
+    now = _response_date(response)
+    return max(0.0, retry_at.timestamp() - now)
+
+
+def _response_date(response: httpx.Response) -> float:
+    # Measuring against the server's own Date keeps local clock skew out of the wait.
+    try:
+        served_at = email.utils.parsedate_to_datetime(response.headers.get("Date", ""))
+    except (TypeError, ValueError):
+        served_at = None
+    if served_at is None or served_at.tzinfo is None:
+        return time.time()
+    return served_at.timestamp()
+
+
+def _describe(exc: httpx.TransportError) -> str:
+    # The exception text of a transport error can carry the request URL, so name only its kind.
+    kind = "timed out" if isinstance(exc, httpx.TimeoutException) else "network error"
+    return f"{kind} ({type(exc).__name__})"
+
+
+def _check_page(page: Any) -> int:
+    try:
+        number = int(page)
+    except (TypeError, ValueError):
+        raise TmdbValidationError(f"page must be a whole number from 1 to {MAX_PAGE}, got {page!r}") from None
+    if not 1 <= number <= MAX_PAGE or str(number) != str(page).strip():
+        raise TmdbValidationError(f"page must be a whole number from 1 to {MAX_PAGE}, got {page!r}")
+    return number
+
+
+def _check_id(tmdb_id: Any) -> int:
+    if isinstance(tmdb_id, bool) or not str(tmdb_id).isdigit() or int(tmdb_id) < 1:
+        raise TmdbValidationError(f"A TMDb id is a positive whole number, got {tmdb_id!r}")
+    return int(tmdb_id)
+
+
+def _check_media_type(media_type: str) -> None:
+    if media_type not in MEDIA_TYPES:
+        raise TmdbValidationError(f"media_type must be 'movie' or 'tv', got {media_type!r}")
+
+
+def _param_text(value: Any) -> str:
+    """TMDb's query values: booleans as true/false, lists joined with commas (AND)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ",".join(str(item) for item in value)
+    return str(value)
