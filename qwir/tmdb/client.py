@@ -178,7 +178,8 @@ class TmdbClient:
     def _details(self, media_type: str, tmdb_id: int, append: Iterable[str]) -> dict:
         parts = [part for part in append if part]
         if len(parts) > MAX_APPEND:
-            raise TmdbValidationError(f"append_to_response takes at most {MAX_APPEND} parts ({len(parts)} given)")
+            message = f"append_to_response takes at most {MAX_APPEND} parts ({len(parts)} given)"
+            raise TmdbValidationError(message)
         params = {"language": self.language}
         if parts:
             params["append_to_response"] = ",".join(parts)
