@@ -100,9 +100,7 @@ def describe_body(body: Any) -> tuple[str | None, int | None]:
     return None, code
 
 
-def error_from_response(
-    status: int, body: Any, *, where: str, retry_after: float | None = None
-) -> TmdbError:
+def error_from_response(status: int, body: Any, *, where: str, retry_after: float | None = None) -> TmdbError:
     """Build the right TmdbError for a non-2xx answer; `where` names the request without its query."""
     detail, code = describe_body(body)
     error_class = error_class_for(status, code)
