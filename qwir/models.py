@@ -13,11 +13,13 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -202,6 +204,17 @@ class SyncAudit(db.Model):
     """What one regeneration of a tag's list did, and why it failed if it did."""
 
     __tablename__ = "sync_audits"
+    # At most one running sync per list, enforced by the database so it holds across processes.
+    __table_args__ = (
+        Index(
+            "uq_sync_audits_one_running",
+            "tag_id",
+            "media_type",
+            unique=True,
+            sqlite_where=text("status = 'running'"),
+            postgresql_where=text("status = 'running'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tag_id: Mapped[int | None] = mapped_column(

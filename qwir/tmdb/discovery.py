@@ -1,0 +1,379 @@
+"""Finding titles on TMDb: keyword resolution, discover paging, maturity checks, hydration, random picks.
+
+Nothing here knows about Flask or SQL: it takes a TmdbClient and returns plain data, so the catalog,
+a Celery task or a script can use it alike. Caching is the client's job (keyword search 24 h,
+discover 5 min, details 12 h), so repeating a resolution or a hydration inside those TTLs is free.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable, Collection, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from qwir.tmdb import normalize
+from qwir.tmdb.errors import TmdbNotFoundError
+from qwir.tmdb.normalize import MediaDetails
+
+MAX_DISCOVER_PAGE = 500  # TMDb answers page > 500 with an error (code 22)
+DEFAULT_KEYWORD_SEARCH_PAGES = 3
+DEFAULT_EXTRA_PAGES = 3  # how far a maturity re-check may over-fetch to fill a list
+
+# TMDb's US scales, mildest first: `certification.lte` and our own re-check compare positions here.
+MOVIE_CERTIFICATIONS_US = ("G", "PG", "PG-13", "R", "NC-17")
+TV_CERTIFICATIONS_US = ("TV-Y", "TV-Y7", "TV-G", "TV-PG", "TV-14", "TV-MA")
+# A cap set on one scale, read on the other (a tag holds one cap for its films and its series).
+_TV_CAP_FOR_MOVIE_CAP = {"G": "TV-G", "PG": "TV-PG", "PG-13": "TV-14", "R": "TV-MA", "NC-17": "TV-MA"}
+_MOVIE_CAP_FOR_TV_CAP = {"TV-Y": "G", "TV-Y7": "G", "TV-G": "G", "TV-PG": "PG", "TV-14": "PG-13",
+                         "TV-MA": "R"}
+
+# Keywords from demo-facts' `safety` group that mark explicit sexual content. `include_adult=false`
+# alone lets such titles through, so discover excludes them unless a tag asks for adult titles.
+# Identity keywords (lesbian, gay, trans, ...) are never on this list.
+EXPLICIT_CONTENT_KEYWORD_IDS = (
+    445,  # pornography
+    5593,  # pornographic video
+    11214,  # cartoon sex
+    12420,  # unsimulated sex
+    18314,  # internet porn
+    155477,  # softcore
+    156433,  # explicit sex
+    190370,  # erotic movie
+    211279,  # erotica
+)
+
+
+@dataclass(frozen=True)
+class Keyword:
+    """A TMDb keyword as search returned it."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class DiscoverFilters:
+    """What to ask /discover for; `params(media_type)` turns it into TMDb's query parameters."""
+
+    with_keywords: tuple[int, ...] = ()
+    without_keywords: tuple[int, ...] = EXPLICIT_CONTENT_KEYWORD_IDS
+    include_adult: bool = False
+    language: str | None = None  # language of the answer, e.g. en-US
+    original_language: str | None = None  # with_original_language
+    region: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    certification_country: str = "US"
+    max_certification: str | None = None
+    sort_by: str = "popularity.desc"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def params(self, media_type: str) -> dict[str, Any]:
+        """TMDb discover parameters for films ("movie") or series ("tv")."""
+        params: dict[str, Any] = {"include_adult": "true" if self.include_adult else "false",
+                                  "sort_by": _sort_for(media_type, self.sort_by)}
+        if self.with_keywords:
+            params["with_keywords"] = "|".join(str(i) for i in self.with_keywords)
+        if self.without_keywords:
+            params["without_keywords"] = ",".join(str(i) for i in self.without_keywords)
+        if self.language:
+            params["language"] = self.language
+        if self.original_language:
+            params["with_original_language"] = self.original_language
+        params.update(self._date_params(media_type))
+        if media_type == "movie":
+            params.update(self._movie_only_params())
+        params.update(self.extra)
+        return params
+
+    def _date_params(self, media_type: str) -> dict[str, str]:
+        prefix = "primary_release_date" if media_type == "movie" else "first_air_date"
+        dates = {}
+        if self.date_from:
+            dates[f"{prefix}.gte"] = self.date_from.isoformat()
+        if self.date_to:
+            dates[f"{prefix}.lte"] = self.date_to.isoformat()
+        return dates
+
+    def _movie_only_params(self) -> dict[str, str]:
+        # /discover/tv takes neither a region nor a certification filter: series rely on the re-check.
+        params = {}
+        if self.region:
+            params["region"] = self.region
+        cap = certification_cap("movie", self.max_certification)
+        if cap:
+            params["certification_country"] = self.certification_country
+            params["certification.lte"] = cap
+        return params
+
+
+_TV_SORTS = {"title": "name", "original_title": "original_name", "primary_release_date": "first_air_date"}
+
+
+def _sort_for(media_type: str, sort_by: str) -> str:
+    """Movie sort names translated to their series equivalents (title -> name, ...)."""
+    if media_type != "tv":
+        return sort_by
+    field_name, _, direction = sort_by.partition(".")
+    return f"{_TV_SORTS.get(field_name, field_name)}.{direction or 'desc'}"
+
+
+# Keyword resolution ----------------------------------------------------------------------------
+
+
+def resolve_keyword(client, name: str, *, max_pages: int = DEFAULT_KEYWORD_SEARCH_PAGES) -> list[Keyword]:
+    """Every keyword whose name equals `name` (case-insensitive), paging search a bounded number of pages.
+
+    TMDb keeps several ids under one name (old and new "lesbian"), so all exact matches count;
+    paging stops at the first page that holds any, since search ranks exact names first.
+    """
+    wanted = name.strip().casefold()
+    page, total_pages = 1, 1
+    while page <= min(total_pages, max_pages):
+        answer = client.search_keywords(name.strip(), page=page)
+        matches = [Keyword(int(r["id"]), r["name"]) for r in answer.get("results") or []
+                   if str(r.get("name", "")).strip().casefold() == wanted]
+        if matches:
+            return matches
+        total_pages = int(answer.get("total_pages") or 0)
+        page += 1
+    return []
+
+
+def resolve_keywords(client, names: Iterable[str], *, max_pages: int = DEFAULT_KEYWORD_SEARCH_PAGES,
+                     max_workers: int | None = None) -> list[Keyword]:
+    """Resolve several names (synonyms) at once; ids de-duplicated, in the order of the names."""
+    names = [n for n in dict.fromkeys(n.strip() for n in names) if n]
+    if not names:
+        return []
+    workers = min(len(names), max_workers or connection_cap(client))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        per_name = list(pool.map(lambda n: resolve_keyword(client, n, max_pages=max_pages), names))
+    seen: dict[int, Keyword] = {}
+    for keywords in per_name:
+        for keyword in keywords:
+            seen.setdefault(keyword.id, keyword)
+    return list(seen.values())
+
+
+# Discover paging -------------------------------------------------------------------------------
+
+
+def _discover_page(client, media_type: str, filters: DiscoverFilters, page: int) -> dict[str, Any]:
+    call = client.discover_movies if media_type == "movie" else client.discover_tv
+    return call(**filters.params(media_type), page=page)
+
+
+def iter_discover(client, media_type: str, filters: DiscoverFilters, *,
+                  start_page: int = 1) -> Iterator[list[dict[str, Any]]]:
+    """Yield discover results page by page, each title once, until TMDb or the 500-page cap runs out."""
+    seen: set[int] = set()
+    page, last_page = start_page, MAX_DISCOVER_PAGE
+    while page <= last_page:
+        answer = _discover_page(client, media_type, filters, page)
+        last_page = min(int(answer.get("total_pages") or 0), MAX_DISCOVER_PAGE)
+        fresh = [r for r in answer.get("results") or [] if r.get("id") not in seen]
+        seen.update(r["id"] for r in fresh)
+        yield fresh
+        page += 1
+
+
+def discover(client, media_type: str, filters: DiscoverFilters, *, count: int) -> list[dict[str, Any]]:
+    """The first `count` distinct discover results, paging only as far as needed."""
+    results: list[dict[str, Any]] = []
+    if count <= 0:
+        return results
+    for page_results in iter_discover(client, media_type, filters):
+        results.extend(page_results)
+        if len(results) >= count:
+            break
+    return results[:count]
+
+
+# Maturity --------------------------------------------------------------------------------------
+
+
+def certification_scale(media_type: str) -> tuple[str, ...]:
+    return MOVIE_CERTIFICATIONS_US if media_type == "movie" else TV_CERTIFICATIONS_US
+
+
+def certification_cap(media_type: str, cap: str | None) -> str | None:
+    """A cap given on either US scale, expressed on the scale of `media_type` (None when unknown)."""
+    if not cap:
+        return None
+    cap = cap.strip().upper()
+    if cap in certification_scale(media_type):
+        return cap
+    converted = (_TV_CAP_FOR_MOVIE_CAP if media_type == "tv" else _MOVIE_CAP_FOR_TV_CAP).get(cap)
+    return converted
+
+
+def within_maturity(media_type: str, certification: str | None, cap: str | None) -> bool:
+    """True when a title's certification is at or below the cap.
+
+    With a cap set, a title without a recognised rating is left out: TMDb's own filter skips
+    unrated titles for the same reason, and a curator's cap is a promise to members.
+    """
+    cap = certification_cap(media_type, cap)
+    if cap is None:
+        return True
+    scale = certification_scale(media_type)
+    rating = (certification or "").strip().upper()
+    return rating in scale and scale.index(rating) <= scale.index(cap)
+
+
+def certification_from_payload(payload: dict[str, Any], media_type: str, country: str) -> str | None:
+    """The rating a details payload gives for `country`: theatrical release first for films."""
+    if media_type == "movie":
+        entries = _country_entries(payload.get("release_dates"), country)
+        dated = sorted((e for e in entries if e.get("certification")),
+                       key=lambda e: (e.get("type") != 3, e.get("release_date") or ""))
+        return dated[0]["certification"] if dated else None
+    for entry in _country_entries_flat(payload.get("content_ratings"), country):
+        if entry.get("rating"):
+            return entry["rating"]
+    return None
+
+
+def _country_entries(block: Any, country: str) -> list[dict[str, Any]]:
+    for result in _country_entries_flat(block, country):
+        return list(result.get("release_dates") or [])
+    return []
+
+
+def _country_entries_flat(block: Any, country: str) -> list[dict[str, Any]]:
+    results = (block or {}).get("results") or [] if isinstance(block, dict) else []
+    return [r for r in results if isinstance(r, dict) and r.get("iso_3166_1") == country]
+
+
+# Hydration -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hydrated:
+    """A title's normalised details plus the rating used for the maturity re-check."""
+
+    details: MediaDetails
+    certification: str | None
+
+
+def connection_cap(client) -> int:
+    """How many requests may run at once: the client's connection limit."""
+    return max(1, int(getattr(client, "max_connections", 20) or 20))
+
+
+def fetch_details(client, media_type: str, tmdb_id: int, *, region: str, images,
+                  certification_country: str = "US") -> Hydrated | None:
+    """One title's full details, normalised; None when TMDb no longer has it."""
+    try:
+        if media_type == "movie":
+            payload = client.movie_details(tmdb_id)
+            details = normalize.normalize_movie(payload, region=region, images=images)
+        else:
+            payload = client.tv_details(tmdb_id)
+            details = normalize.normalize_tv(payload, region=region, images=images)
+    except TmdbNotFoundError:
+        return None
+    return Hydrated(details, certification_from_payload(payload, media_type, certification_country))
+
+
+def hydrate(client, media_type: str, tmdb_ids: list[int], *, region: str, images,
+            certification_country: str = "US") -> list[Hydrated]:
+    """Details for many titles at once, in the given order; titles TMDb lost are dropped.
+
+    Threads are bounded by the client's connection cap; its limiter paces them and its cache
+    answers titles fetched within the details TTL without a request.
+    """
+    if not tmdb_ids:
+        return []
+    workers = min(len(tmdb_ids), connection_cap(client))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        found = pool.map(lambda i: fetch_details(client, media_type, i, region=region, images=images,
+                                                 certification_country=certification_country),
+                         tmdb_ids)
+        return [h for h in found if h is not None]
+
+
+def image_config(client):
+    """Image base URL and sizes from /configuration (cached by the client for a day)."""
+    return normalize.ImageConfig.from_configuration(client.configuration())
+
+
+@dataclass
+class Found:
+    """What `collect_titles` found, and how hard it had to look."""
+
+    titles: list[MediaDetails]
+    dropped_for_maturity: int = 0
+    discover_pages: int = 0
+
+
+def collect_titles(client, media_type: str, filters: DiscoverFilters, *, count: int, region: str,
+                   images, max_extra_pages: int = DEFAULT_EXTRA_PAGES,
+                   exclude_ids: Collection[int] = frozenset(),
+                   accept: Callable[[Hydrated], bool] | None = None) -> Found:
+    """Discover, hydrate and re-check maturity until `count` titles pass, in discover order.
+
+    When the re-check drops titles, up to `max_extra_pages` further discover pages are fetched
+    to fill the gap; each round hydrates only as many titles as are still missing. Titles in
+    `exclude_ids` (hidden by a curator) are skipped before hydration.
+    """
+    accept = accept or (lambda h: _passes_filters(h, media_type, filters))
+    collection = Found(titles=[])
+    pending: list[dict[str, Any]] = []
+    pages = iter_discover(client, media_type, filters)
+    while len(collection.titles) < count:
+        if not pending:
+            if collection.discover_pages >= _page_budget(count, max_extra_pages):
+                break
+            page = next(pages, None)
+            if page is None:
+                break
+            collection.discover_pages += 1
+            pending.extend(r for r in page if r["id"] not in exclude_ids)
+            continue
+        wanted = count - len(collection.titles)
+        batch, pending = pending[:wanted], pending[wanted:]
+        for hydrated in hydrate(client, media_type, [r["id"] for r in batch], region=region,
+                                images=images, certification_country=filters.certification_country):
+            if accept(hydrated):
+                collection.titles.append(hydrated.details)
+            else:
+                collection.dropped_for_maturity += 1
+    return collection
+
+
+def _page_budget(count: int, max_extra_pages: int) -> int:
+    """Pages needed for `count` titles at TMDb's 20 a page, plus the over-fetch allowance."""
+    return -(-count // 20) + max_extra_pages
+
+
+def _passes_filters(hydrated: Hydrated, media_type: str, filters: DiscoverFilters) -> bool:
+    if hydrated.details.adult and not filters.include_adult:
+        return False
+    return within_maturity(media_type, hydrated.certification, filters.max_certification)
+
+
+# Random pick -----------------------------------------------------------------------------------
+
+
+def random_pick(client, media_type: str, filters: DiscoverFilters, *, region: str, images,
+                rng: random.Random | None = None) -> MediaDetails | None:
+    """One random title: a random page within min(total_pages, 500), a random result, its details."""
+    rng = rng or random.Random()
+    first = _discover_page(client, media_type, filters, 1)
+    total_pages = min(int(first.get("total_pages") or 0), MAX_DISCOVER_PAGE)
+    if total_pages < 1:
+        return None
+    page_number = rng.randint(1, total_pages)
+    page = first if page_number == 1 else _discover_page(client, media_type, filters, page_number)
+    results = page.get("results") or []
+    if not results:
+        return None
+    choice = rng.choice(results)
+    hydrated = fetch_details(client, media_type, int(choice["id"]), region=region, images=images,
+                             certification_country=filters.certification_country)
+    return hydrated.details if hydrated else None

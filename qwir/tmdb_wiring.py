@@ -1,0 +1,60 @@
+"""Build a TmdbClient from the app's settings: real TMDb when a key is set, else the sandbox."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from qwir.config import DEFAULT_TMDB_BASE_URL
+from qwir.tmdb.client import TmdbClient
+from qwir.tmdb.ratelimit import process_limiter
+
+SANDBOX_API_KEY = "sandbox"
+SANDBOX_IMAGE_BASE_URL = "/sandbox/t/p/"
+
+
+def tmdb_source(config: Mapping[str, Any]) -> Literal["live", "sandbox"]:
+    """Where TMDb answers come from: "live" with a configured key, "sandbox" otherwise."""
+    return "live" if config.get("TMDB_API_KEY") else "sandbox"
+
+
+def build_tmdb_client(config: Mapping[str, Any], cache=None) -> TmdbClient:
+    """A client for the configured TMDb; the caller closes it (or uses it with `with`).
+
+    Without a key the in-process sandbox answers, unless TMDB_API_BASE_URL points elsewhere
+    (a loopback sandbox server), which is then reached over HTTP with the sandbox's key.
+    """
+    api_key = config.get("TMDB_API_KEY")
+    base_url = config.get("TMDB_API_BASE_URL") or DEFAULT_TMDB_BASE_URL
+    options = _client_options(config, cache)
+    if api_key:
+        return TmdbClient(api_key, base_url=base_url, **options)
+    if base_url.rstrip("/") != DEFAULT_TMDB_BASE_URL:
+        return TmdbClient(SANDBOX_API_KEY, base_url=base_url, **options)
+    from qwir.tmdb.sandbox import SandboxTransport
+
+    transport = SandboxTransport(api_key=SANDBOX_API_KEY, image_base_url=SANDBOX_IMAGE_BASE_URL)
+    return TmdbClient(SANDBOX_API_KEY, base_url=DEFAULT_TMDB_BASE_URL, transport=transport, **options)
+
+
+def _client_options(config: Mapping[str, Any], cache) -> dict[str, Any]:
+    return {
+        "language": config.get("TMDB_LANGUAGE") or "en-US",
+        "timeout": float(config.get("TMDB_TIMEOUT") or 10.0),
+        "max_retries": int(config.get("TMDB_MAX_RETRIES", 3)),
+        "cache": cache,
+        "limiter": _limiter(config),
+        "max_connections": int(config.get("TMDB_MAX_CONNECTIONS") or 20),
+    }
+
+
+def _limiter(config: Mapping[str, Any]):
+    """One budget for every process sharing Redis; otherwise one per process."""
+    rate = float(config.get("TMDB_RATE_LIMIT_PER_SECOND") or 40.0)
+    local = process_limiter(rate)
+    redis_url = config.get("CACHE_REDIS_URL")
+    if not redis_url:
+        return local
+    from qwir.tmdb.ratelimit_redis import redis_rate_limiter_from_url
+
+    return redis_rate_limiter_from_url(redis_url, rate, fallback=local)
