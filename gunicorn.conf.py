@@ -1,0 +1,44 @@
+"""gunicorn settings for production: `gunicorn -c gunicorn.conf.py wsgi:app`, tuned from the environment."""
+
+import multiprocessing
+import os
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    return int(raw) if raw else default
+
+
+def _default_bind() -> str:
+    port = os.environ.get("PORT", "").strip()
+    return f"0.0.0.0:{port}" if port else "127.0.0.1:8000"
+
+
+# WEB_CONCURRENCY is the name most platforms set; GUNICORN_WORKERS wins when both are given.
+workers = _env_int("GUNICORN_WORKERS", _env_int("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
+bind = os.environ.get("GUNICORN_BIND", "").strip() or _default_bind()
+
+# Threads let one worker keep answering fragments while another request waits on the database;
+# GUNICORN_WORKER_CLASS=sync gives one request per process when that is wanted.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "").strip() or "gthread"
+threads = _env_int("GUNICORN_THREADS", 4)
+timeout = _env_int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = _env_int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+keepalive = _env_int("GUNICORN_KEEPALIVE", 5)
+max_requests = _env_int("GUNICORN_MAX_REQUESTS", 0)
+max_requests_jitter = _env_int("GUNICORN_MAX_REQUESTS_JITTER", 0)
+
+# Preload stays off: each worker builds its own app after the fork, so no database pool, Redis
+# connection or Celery producer is ever shared between processes, and `kill -HUP` reloads new code.
+preload_app = False
+
+# Only trust X-Forwarded-* from the proxy in front (loopback unless told otherwise).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# The app already logs one line per request with its duration (qwir.logs); gunicorn's own access
+# log is there for when an operator wants the proxy's view too: GUNICORN_ACCESS_LOG=- sends it
+# to stdout. It records the worker pid and the time taken in milliseconds.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "").strip() or None
+access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms pid=%(p)s "%(a)s"'
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").strip().lower() or "info"
