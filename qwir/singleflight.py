@@ -18,7 +18,7 @@ from contextlib import AbstractContextManager, contextmanager
 from redis import Redis
 from redis.exceptions import LockError, RedisError
 
-from qwir.tmdb.ratelimit_redis import quick_redis
+from qwir.tmdb.ratelimit_redis import shared_redis
 
 log = logging.getLogger(__name__)
 
@@ -110,4 +110,4 @@ def single_flight_from_url(url: str | None, **options) -> ProcessSingleFlight | 
     """Redis locks when a Redis URL is configured, else locks local to this process."""
     if not url:
         return ProcessSingleFlight(wait=options.get("wait", 30.0))
-    return RedisSingleFlight(quick_redis(url, socket_timeout=5.0), **options)
+    return RedisSingleFlight(shared_redis(url, socket_timeout=5.0), **options)

@@ -58,7 +58,8 @@ def tmdb_state() -> dict:
     state = {"source": source, "last_sync_status": None, "last_sync_at": None, "last_success_at": None}
     try:
         last = db.session.scalars(_finished_syncs().limit(1)).first()
-        success = db.session.scalars(_finished_syncs().where(SyncAudit.status == "succeeded").limit(1)).first()
+        succeeded = _finished_syncs().where(SyncAudit.status == "succeeded")
+        success = db.session.scalars(succeeded.limit(1)).first()
     except Exception:
         db.session.rollback()
         return state

@@ -8,6 +8,7 @@ that slot comes. In any one-second window at most `burst + rate` requests start.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable
@@ -100,6 +101,13 @@ def quick_redis(url: str, *, socket_timeout: float = 2.0) -> Redis:
     )
 
 
+@functools.cache
+def shared_redis(url: str, socket_timeout: float = 2.0) -> Redis:
+    """One client (and so one connection pool) per URL for the whole process; redis-py pools are
+    thread-safe and start afresh in a forked child."""
+    return quick_redis(url, socket_timeout=socket_timeout)
+
+
 def redis_rate_limiter_from_url(url: str, rate_per_second: float, **options) -> RedisRateLimiter:
-    """Build a limiter from a redis:// URL (the same one Flask-Caching uses)."""
-    return RedisRateLimiter(quick_redis(url), rate_per_second, **options)
+    """Build a limiter from a redis:// URL (the same one Flask-Caching uses); clients are shared."""
+    return RedisRateLimiter(shared_redis(url), rate_per_second, **options)
