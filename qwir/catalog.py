@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import logging
 import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -37,8 +36,6 @@ from qwir.tmdb import discovery
 from qwir.tmdb.normalize import MediaDetails
 from qwir.tmdb.redaction import redact
 from qwir.tmdb_wiring import build_tmdb_client, tmdb_source
-
-logger = logging.getLogger(__name__)
 
 KEYWORDS_FRESH_FOR = dt.timedelta(days=7)
 # A running audit older than this belongs to a process that died: it no longer blocks new syncs.
@@ -377,13 +374,15 @@ def _abandon_stale_syncs(tag_id: int, media_type: str) -> None:
 def _finish_audit(audit_id: int, status: str, started: float, tmdb_requests: int, *,
                   error: BaseException | None = None, secrets: Sequence[str | None] = (),
                   **counts: Any) -> None:
+    # Through the ORM, so the sync log line (an ORM event) sees every finished audit.
+    audit = db.session.get(SyncAudit, audit_id, populate_existing=True)
     values = {"status": status, "finished_at": utcnow(), "tmdb_requests": tmdb_requests,
               "duration_ms": round((time.monotonic() - started) * 1000), **counts}
     if error is not None:
         values["error_class"] = type(error).__name__
         values["error_message"] = redact(str(error), [s for s in secrets if s])[:MAX_ERROR_MESSAGE]
-        logger.warning("sync %s failed: %s: %s", audit_id, values["error_class"], values["error_message"])
-    db.session.execute(update(SyncAudit).where(SyncAudit.id == audit_id).values(**values))
+    for name, value in values.items():
+        setattr(audit, name, value)
     db.session.commit()
 
 

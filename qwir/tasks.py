@@ -1,9 +1,28 @@
-"""Celery app and background jobs (in-process when no broker is configured)."""
+"""Celery app and background jobs (in-process when no broker is configured).
+
+`queue_sync` is what the web layer calls: it records the running audit first (so a second
+request for the same list is refused at once), then hands the work to a worker, or runs it
+right here when CELERY_BROKER_URL is unset.
+"""
 
 from __future__ import annotations
 
-from celery import Celery, Task
-from flask import Flask
+import datetime as dt
+import logging
+
+from celery import Celery, Task, shared_task
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from qwir import catalog
+from qwir.catalog import SyncAlreadyRunning
+from qwir.extensions import cache, db
+from qwir.models import IdentityTag, SyncAudit, utcnow
+from qwir.tmdb_wiring import build_tmdb_client
+
+__all__ = ["SyncAlreadyRunning", "celery_init_app", "queue_sync", "queue_sync_all"]
+
+log = logging.getLogger(__name__)
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -18,8 +37,106 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.conf.update(
         broker_url=broker or "memory://",
+        result_backend=broker or None,
         task_always_eager=not broker,
+        task_ignore_result=not broker,
+        beat_schedule=_beat_schedule(float(app.config.get("SYNC_SCHEDULE_HOURS") or 24)),
     )
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     return celery_app
+
+
+def _beat_schedule(hours: float) -> dict:
+    every = dt.timedelta(hours=hours)
+    return {
+        "sync-featured-tags": {"task": "qwir.sync_featured_tags", "schedule": every},
+        "refresh-keywords": {"task": "qwir.refresh_keywords", "schedule": every},
+    }
+
+
+# Tasks -----------------------------------------------------------------------------------------
+
+
+@shared_task(name="qwir.sync_tag")
+def sync_tag(tag_id: int, media_type: str, trigger: str, audit_id: int) -> dict:
+    """Regenerate one list for the running audit `audit_id`; the outcome lands on that audit."""
+    audit = db.session.get(SyncAudit, audit_id)
+    tag = db.session.get(IdentityTag, tag_id)
+    if audit is None or tag is None:
+        return {"audit_id": audit_id, "status": "missing"}
+    limit = tag.list_size or 20
+    try:
+        with build_tmdb_client(current_app.config, cache=cache) as client:
+            catalog.generate_media_list_for_identity(tag, limit=limit, media_type=media_type, client=client,
+                                                     trigger=trigger, audit=audit)
+    except Exception as error:
+        # Already written to the audit row; a Celery retry would only repeat the same failure.
+        log.info("sync %s ended with %s", audit_id, type(error).__name__)
+    finished = db.session.get(SyncAudit, audit_id, populate_existing=True)
+    return {"audit_id": audit_id, "status": finished.status}
+
+
+@shared_task(name="qwir.sync_featured_tags")
+def sync_featured_tags() -> list[int]:
+    """Queue a sync of every featured tag's lists; returns the audit ids started."""
+    return [audit.id for audit in queue_sync_all("schedule")]
+
+
+@shared_task(name="qwir.refresh_keywords")
+def refresh_keywords() -> dict[str, list[int]]:
+    """Re-resolve every tag's keyword names (TMDb's ids change over the years)."""
+    resolved: dict[str, list[int]] = {}
+    with build_tmdb_client(current_app.config, cache=cache) as client:
+        for tag in db.session.scalars(select(IdentityTag).order_by(IdentityTag.id)):
+            try:
+                resolved[tag.slug] = catalog.ensure_keyword_ids(tag, client, force=True)
+            except Exception as error:
+                db.session.rollback()
+                log.warning("keywords of %s not refreshed: %s", tag.slug, type(error).__name__)
+    return resolved
+
+
+# What the web layer and the CLI call ------------------------------------------------------------
+
+
+def queue_sync(tag: IdentityTag, *, media_type: str = "movie", trigger: str) -> SyncAudit:
+    """Start a sync of one list and return its audit row (finished already when jobs run in-process).
+
+    Raises SyncAlreadyRunning when a sync of the same list is under way in any process.
+    """
+    audit = catalog.start_sync(tag, media_type=media_type, trigger=trigger)
+    audit_id = audit.id
+    try:
+        # Through this app's own Celery instance, so its tasks run in this app's context.
+        current_app.extensions["celery"].tasks["qwir.sync_tag"].delay(tag.id, media_type, trigger, audit_id)
+    except Exception as error:
+        _fail_unqueued(audit_id, error)
+        raise
+    return db.session.get(SyncAudit, audit_id, populate_existing=True)
+
+
+def queue_sync_all(trigger: str) -> list[SyncAudit]:
+    """Queue every featured tag's lists, skipping those already being synced."""
+    started = []
+    tags = db.session.scalars(
+        select(IdentityTag).where(IdentityTag.featured.is_(True))
+        .order_by(IdentityTag.feature_position, IdentityTag.id)
+    ).all()
+    for tag in tags:
+        for media_type in tag.media_types or ["movie"]:
+            try:
+                started.append(queue_sync(tag, media_type=media_type, trigger=trigger))
+            except SyncAlreadyRunning:
+                continue
+    return started
+
+
+def _fail_unqueued(audit_id: int, error: Exception) -> None:
+    """A broker that refuses the job must not leave a running audit blocking the list."""
+    db.session.rollback()
+    audit = db.session.get(SyncAudit, audit_id)
+    audit.status, audit.finished_at = "failed", utcnow()
+    audit.error_class = type(error).__name__
+    audit.error_message = "The job could not be queued (is the Celery broker reachable?)."
+    db.session.commit()

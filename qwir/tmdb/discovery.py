@@ -226,27 +226,10 @@ def within_maturity(media_type: str, certification: str | None, cap: str | None)
 
 
 def certification_from_payload(payload: dict[str, Any], media_type: str, country: str) -> str | None:
-    """The rating a details payload gives for `country`: theatrical release first for films."""
+    """The rating a details payload gives for `country` (the cap's scale, whatever the display region)."""
     if media_type == "movie":
-        entries = _country_entries(payload.get("release_dates"), country)
-        dated = sorted((e for e in entries if e.get("certification")),
-                       key=lambda e: (e.get("type") != 3, e.get("release_date") or ""))
-        return dated[0]["certification"] if dated else None
-    for entry in _country_entries_flat(payload.get("content_ratings"), country):
-        if entry.get("rating"):
-            return entry["rating"]
-    return None
-
-
-def _country_entries(block: Any, country: str) -> list[dict[str, Any]]:
-    for result in _country_entries_flat(block, country):
-        return list(result.get("release_dates") or [])
-    return []
-
-
-def _country_entries_flat(block: Any, country: str) -> list[dict[str, Any]]:
-    results = (block or {}).get("results") or [] if isinstance(block, dict) else []
-    return [r for r in results if isinstance(r, dict) and r.get("iso_3166_1") == country]
+        return normalize.movie_certification(payload.get("release_dates"), country)
+    return normalize.tv_certification(payload.get("content_ratings"), country)
 
 
 # Hydration -------------------------------------------------------------------------------------
@@ -269,14 +252,11 @@ def fetch_details(client, media_type: str, tmdb_id: int, *, region: str, images,
                   certification_country: str = "US") -> Hydrated | None:
     """One title's full details, normalised; None when TMDb no longer has it."""
     try:
-        if media_type == "movie":
-            payload = client.movie_details(tmdb_id)
-            details = normalize.normalize_movie(payload, region=region, images=images)
-        else:
-            payload = client.tv_details(tmdb_id)
-            details = normalize.normalize_tv(payload, region=region, images=images)
+        fetch = client.movie_details if media_type == "movie" else client.tv_details
+        payload = fetch(tmdb_id)
     except TmdbNotFoundError:
         return None
+    details = normalize.normalize_details(media_type, payload, region=region, images=images)
     return Hydrated(details, certification_from_payload(payload, media_type, certification_country))
 
 
