@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from qwir.config import DEFAULT_TMDB_BASE_URL
+from qwir.tmdb.cache import ResponseCache
 from qwir.tmdb.client import TmdbClient
 from qwir.tmdb.ratelimit import process_limiter
 
@@ -42,10 +43,20 @@ def _client_options(config: Mapping[str, Any], cache) -> dict[str, Any]:
         "language": config.get("TMDB_LANGUAGE") or "en-US",
         "timeout": float(config.get("TMDB_TIMEOUT") or 10.0),
         "max_retries": int(config.get("TMDB_MAX_RETRIES", 3)),
-        "cache": cache,
+        "cache": _shared_cache(config, cache),
         "limiter": _limiter(config),
         "max_connections": int(config.get("TMDB_MAX_CONNECTIONS") or 20),
     }
+
+
+def _shared_cache(config: Mapping[str, Any], cache):
+    """With Redis, concurrent misses for one TMDb answer wait on one lock across all processes."""
+    redis_url = config.get("CACHE_REDIS_URL")
+    if cache is None or not redis_url or isinstance(cache, ResponseCache):
+        return cache
+    from qwir.singleflight import single_flight_from_url
+
+    return ResponseCache(cache, lock_factory=single_flight_from_url(redis_url))
 
 
 def _limiter(config: Mapping[str, Any]):
