@@ -7,9 +7,10 @@ and it knows nothing of Vary, so the helpers we rely on live here.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
-from flask import Response, request
+from flask import Response, make_response, request
 
 RESWAPS = frozenset(
     {"innerHTML", "outerHTML", "beforebegin", "afterbegin", "beforeend", "afterend", "delete",
@@ -26,6 +27,18 @@ def wants_fragment() -> bool:
 def vary_on_htmx(response: Response) -> Response:
     """Mark a response whose body depends on HX-Request, so caches keep both variants apart."""
     response.vary.add("HX-Request")
+    return response
+
+
+def conditional(etag: str, render: Callable[[], Any]) -> Response:
+    """Answer 304 when the client already holds `etag`; otherwise render and tag the response.
+
+    `no-cache` lets browsers and host pages keep the body but revalidate it every time, which
+    costs one cheap ETag comparison here instead of a render.
+    """
+    response = Response(status=304) if etag in request.if_none_match else make_response(render())
+    response.set_etag(etag)
+    response.cache_control.no_cache = True
     return response
 
 

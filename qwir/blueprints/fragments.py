@@ -1,5 +1,62 @@
-"""Fragments that pages and host sites lazy-load with hx-get."""
+"""Fragments that our pages and host sites lazy-load with hx-get; each has one root element with an id."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from functools import partial
+
+from flask import Blueprint, render_template, request
+
+from qwir import widgets
+from qwir.blueprints.pages import bad_query, member_response, not_found
+from qwir.htmx import conditional
+from qwir.preferences import load_preferences
 
 bp = Blueprint("fragments", __name__, url_prefix="/fragments")
+bp.register_error_handler(widgets.NotFound, not_found)
+bp.register_error_handler(widgets.BadQuery, bad_query)
+
+
+def _uncached(body: str):
+    """Answers that change on every request (random picks, pending lists) must not be stored."""
+    response = member_response(body)
+    response.cache_control.no_store = True
+    return response
+
+
+@bp.get("/teaser")
+def teaser():
+    """The sign-in teaser: a poster wall drawn from several spotlights."""
+    found = widgets.teaser(load_preferences())
+    render = partial(render_template, "feed/_teaser.html", teaser=found)
+    return member_response(conditional(found.etag, render))
+
+
+@bp.get("/carousel/<slug>")
+def carousel(slug: str):
+    """One spotlight as a scrollable rail; while its first sync runs, a placeholder that polls."""
+    found = widgets.carousel(slug, load_preferences())
+    if found.pending:
+        return _uncached(render_template("feed/_pending.html", carousel=found))
+    return member_response(
+        conditional(found.etag, partial(render_template, "feed/_carousel.html", carousel=found))
+    )
+
+
+@bp.get("/random/<slug>")
+def random_pick(slug: str):
+    """A random title from a spotlight, different from the one shown (`exclude`) when possible."""
+    exclude = request.args.get("exclude", "").strip()
+    if exclude and not exclude.isdigit():
+        raise widgets.BadQuery("exclude must be a TMDb id (a whole number).")
+    pick = widgets.random_pick(slug, load_preferences(), exclude=int(exclude) if exclude else None)
+    return _uncached(render_template("feed/_random.html", pick=pick))
+
+
+@bp.get("/planets/<slug>/more")
+def planet_more(slug: str):
+    """The next page of a planet's browse grid, followed by its own "load more" link."""
+    query = widgets.parse_planet_query(request.args)
+    found = widgets.planet(slug, load_preferences(), query)
+    return member_response(
+        conditional(f"{found.etag}-more", partial(render_template, "planets/_more.html", planet=found))
+    )

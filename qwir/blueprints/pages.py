@@ -1,5 +1,122 @@
-"""Member pages: the feed, the sign-in teaser page, planets and titles."""
+"""Member pages: the feed, the sign-in teaser page, planets, titles and the preferences panel."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from functools import partial
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from werkzeug.exceptions import BadRequest, NotFound
+
+from qwir import widgets
+from qwir.errors import handle_http_error
+from qwir.htmx import conditional, vary_on_htmx, wants_fragment
+from qwir.preferences import (
+    MATURITY_CAPS,
+    InvalidPreferences,
+    Preferences,
+    load_preferences,
+    parse_preferences,
+    save_preferences,
+)
+from qwir.safety_topics import SAFETY_TOPICS
 
 bp = Blueprint("pages", __name__)
+
+
+@bp.app_context_processor
+def member_context() -> dict:
+    """What every template (ours and the admin's) may use: preferences, demo notice, image helpers."""
+    live = bool(current_app.config.get("TMDB_API_KEY"))
+    image_base = widgets.image_base_url(live)
+    return {
+        "preferences": load_preferences(),
+        "demo_catalog": not live,
+        "wants_fragment": wants_fragment,
+        "poster_sources": lambda path: widgets.poster_sources(path, image_base),
+    }
+
+
+def not_found(error: widgets.NotFound):
+    return handle_http_error(NotFound(str(error)))
+
+
+def bad_query(error: widgets.BadQuery):
+    return handle_http_error(BadRequest(str(error)))
+
+
+bp.register_error_handler(widgets.NotFound, not_found)
+bp.register_error_handler(widgets.BadQuery, bad_query)
+
+
+def member_response(rv):
+    """Member pages change with the preferences in the session cookie."""
+    response = current_app.make_response(rv)
+    response.vary.add("Cookie")
+    return response
+
+
+@bp.get("/")
+def feed():
+    """The member feed: one section per featured identity, each spotlight lazy-loaded."""
+    sections = widgets.feed_sections()
+    return member_response(render_template("pages/feed.html", sections=sections))
+
+
+@bp.get("/signin")
+def signin():
+    """A sign-in page as a host site would build it, embedding the teaser panel."""
+    return member_response(render_template("pages/signin.html"))
+
+
+@bp.get("/planets/<slug>")
+def planet(slug: str):
+    """One identity's planet; htmx filter, sort and page links get only the browse section."""
+    query = widgets.parse_planet_query(request.args)
+    found = widgets.planet(slug, load_preferences(), query)
+    fragment = wants_fragment()
+    template = "planets/_results.html" if fragment else "planets/planet.html"
+    render = partial(render_template, template, planet=found, sorts=widgets.PLANET_SORTS)
+    response = conditional(f"{found.etag}-{int(fragment)}", render)
+    return member_response(vary_on_htmx(response))
+
+
+@bp.get("/titles/<any(movie, tv):media_type>/<int:tmdb_id>")
+def title(media_type: str, tmdb_id: int):
+    """A title page: facts, credits, where to watch in our region, and its identity tags."""
+    region = current_app.config.get("TMDB_REGION") or "US"
+    found = widgets.title_details(media_type, tmdb_id, load_preferences(), region=region)
+    response = conditional(found.etag, partial(render_template, "titles/title.html", view=found))
+    return member_response(response)
+
+
+def _render_preferences(preferences: Preferences, errors: dict | None = None, saved: bool = False) -> str:
+    template = "pages/_preferences_form.html" if wants_fragment() else "pages/preferences.html"
+    return render_template(
+        template,
+        form_preferences=preferences,
+        caps=MATURITY_CAPS,
+        topics=SAFETY_TOPICS,
+        errors=errors or {},
+        saved=saved,
+    )
+
+
+@bp.get("/preferences")
+def preferences():
+    """The safety and display preferences panel."""
+    body = _render_preferences(load_preferences(), saved=request.args.get("saved") == "1")
+    return vary_on_htmx(member_response(body))
+
+
+@bp.post("/preferences")
+def save_preferences_view():
+    """Store the member's preferences in the session; 422 with the form when they do not parse."""
+    try:
+        chosen = parse_preferences(request.form)
+    except InvalidPreferences as invalid:
+        body = _render_preferences(load_preferences(), invalid.errors)
+        return vary_on_htmx(member_response((body, 422)))
+    save_preferences(chosen)
+    if wants_fragment():
+        return vary_on_htmx(member_response(_render_preferences(chosen, saved=True)))
+    return redirect(url_for("pages.preferences", saved="1"), code=303)

@@ -1,0 +1,529 @@
+"""The read side for members: feed, carousels, random picks, teaser, planets and titles, safety-filtered.
+
+Everything here reads SQL only (never TMDb). Each result carries an `etag` built from what its
+output depends on: the lists' generation times, curator overrides and the member's preferences.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import random
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from qwir.extensions import db
+from qwir.models import IdentityTag, ListOverride, MediaItem, MediaList, MediaListItem, SyncAudit
+from qwir.preferences import Preferences
+from qwir.safety_topics import SafetyTopic, topics_touched
+
+try:  # The write side's job queue; the read side still renders (without queueing) when it is absent.
+    from qwir.tasks import SyncAlreadyRunning, queue_sync
+except ImportError:  # pragma: no cover - only while the job queue is not installed
+    queue_sync = None
+    SyncAlreadyRunning = RuntimeError
+
+log = logging.getLogger(__name__)
+
+CAROUSEL_SIZE = 12
+TEASER_SIZE = 12
+PLANET_PAGE_SIZE = 12
+FAILED_SYNC_COOLDOWN = dt.timedelta(minutes=1)
+POSTER_WIDTHS = (185, 342, 500)
+LIVE_IMAGE_BASE_URL = "https://image.tmdb.org/t/p/"
+SANDBOX_IMAGE_BASE_URL = "/sandbox/t/p/"
+LIST_SLUG = re.compile(r"^(?P<tag>[a-z0-9-]+?)-(?P<kind>series-spotlight|spotlight)-(?P<id>\d+)$")
+PLANET_SORTS = {
+    "spotlight": "Spotlight order",
+    "newest": "Newest first",
+    "oldest": "Oldest first",
+    "title": "Title A-Z",
+    "rating": "Best rated",
+}
+PLANET_FORMATS = {"all": "Everything", "movie": "Films", "tv": "Series"}
+FORMAT_NAMES = {"movie": "Films", "tv": "Series"}
+
+
+class NotFound(LookupError):
+    """No such list, planet or title (or one the member can never see, such as an adult title)."""
+
+
+class BadQuery(ValueError):
+    """A query parameter that does not parse; the message says which and why."""
+
+
+# ---------------------------------------------------------------- images and safety
+
+
+@dataclass(frozen=True)
+class PosterSources:
+    src: str
+    srcset: str
+
+
+def image_base_url(live: bool) -> str:
+    """TMDb's secure image host in live mode, the sandbox's generated posters otherwise."""
+    return LIVE_IMAGE_BASE_URL if live else SANDBOX_IMAGE_BASE_URL
+
+
+def poster_sources(poster_path: str | None, base_url: str) -> PosterSources | None:
+    """A w342 `src` and a `srcset` over TMDb's w185/w342/w500 poster sizes; None without a poster."""
+    if not poster_path:
+        return None
+    srcset = ", ".join(f"{base_url}w{width}{poster_path} {width}w" for width in POSTER_WIDTHS)
+    return PosterSources(src=f"{base_url}w342{poster_path}", srcset=srcset)
+
+
+def is_visible(item: MediaItem, preferences: Preferences) -> bool:
+    """Adult titles never; otherwise within the member's maturity cap and clear of avoided topics."""
+    if item.adult:
+        return False
+    if not preferences.rating_allowed(item.media_type, item.certification):
+        return False
+    return not (item.keyword_ids & preferences.avoided_keyword_ids)
+
+
+def visible_items(items: Iterable[MediaItem], preferences: Preferences) -> list[MediaItem]:
+    return [item for item in items if is_visible(item, preferences)]
+
+
+def _etag(*parts: object) -> str:
+    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:24]
+
+
+# ---------------------------------------------------------------- lists
+
+
+def _list_by_slug(slug: str) -> MediaList | None:
+    return db.session.scalar(select(MediaList).where(MediaList.slug == slug))
+
+
+def _list_items(media_list: MediaList) -> list[MediaItem]:
+    """The list's items in position order, without those a curator hid."""
+    hidden = set(
+        db.session.scalars(
+            select(ListOverride.media_item_id).where(
+                ListOverride.list_id == media_list.id, ListOverride.hidden.is_(True)
+            )
+        )
+    )
+    entries = db.session.scalars(
+        select(MediaListItem)
+        .where(MediaListItem.list_id == media_list.id)
+        .options(selectinload(MediaListItem.item))
+        .order_by(MediaListItem.position)
+    )
+    return [entry.item for entry in entries if entry.media_item_id not in hidden]
+
+
+def _overrides_version(media_list: MediaList) -> str:
+    count, latest = db.session.execute(
+        select(func.count(ListOverride.id), func.max(ListOverride.created_at)).where(
+            ListOverride.list_id == media_list.id
+        )
+    ).one()
+    return f"{count}:{latest}"
+
+
+def _list_version(media_list: MediaList) -> str:
+    return f"{media_list.id}:{media_list.generated_at}:{_overrides_version(media_list)}"
+
+
+def _tag_for_list_slug(slug: str) -> tuple[IdentityTag, str] | None:
+    """The tag and media type a spotlight slug names, whether or not the list exists yet."""
+    match = LIST_SLUG.match(slug)
+    if not match:
+        return None
+    tag = db.session.get(IdentityTag, int(match["id"]))
+    media_type = "tv" if match["kind"] == "series-spotlight" else "movie"
+    if tag is None or tag.list_slug(media_type) != slug or media_type not in (tag.media_types or []):
+        return None
+    return tag, media_type
+
+
+def _request_sync(tag: IdentityTag, media_type: str) -> None:
+    """Queue a sync for a list members are waiting for, unless one runs or just failed."""
+    if queue_sync is None or _recently_failed(tag, media_type):
+        return
+    try:
+        queue_sync(tag, media_type=media_type, trigger="fragment")
+    except SyncAlreadyRunning:
+        return
+    except Exception:
+        # In-process jobs run inside this request: a failed first sync is in its audit row, and
+        # the member keeps the "being prepared" state rather than an error page.
+        db.session.rollback()
+        log.warning("first sync of %s (%s) failed", tag.slug, media_type, exc_info=True)
+
+
+def _recently_failed(tag: IdentityTag, media_type: str) -> bool:
+    since = dt.datetime.now(dt.UTC) - FAILED_SYNC_COOLDOWN
+    failed = db.session.scalar(
+        select(func.count(SyncAudit.id)).where(
+            SyncAudit.tag_id == tag.id,
+            SyncAudit.media_type == media_type,
+            SyncAudit.status == "failed",
+            SyncAudit.finished_at >= since,
+        )
+    )
+    return bool(failed)
+
+
+def _list_or_pending(slug: str) -> MediaList | tuple[IdentityTag, str]:
+    """The stored list; else, for a known tag, queue its first sync and report it as pending."""
+    media_list = _list_by_slug(slug)
+    if media_list is not None:
+        return media_list
+    owner = _tag_for_list_slug(slug)
+    if owner is None:
+        raise NotFound(f"No spotlight list called {slug!r}.")
+    _request_sync(*owner)
+    return _list_by_slug(slug) or owner
+
+
+# ---------------------------------------------------------------- carousels and random picks
+
+
+@dataclass
+class Carousel:
+    """A spotlight's first visible titles, or a pending state while its first sync runs."""
+
+    slug: str
+    title: str
+    tag: IdentityTag
+    media_type: str
+    items: list[MediaItem] = field(default_factory=list)
+    filtered_out: int = 0
+    generated_at: dt.datetime | None = None
+    etag: str | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.generated_at is None and self.etag is None
+
+    @property
+    def format_name(self) -> str:
+        return FORMAT_NAMES[self.media_type]
+
+
+def _pending_title(tag: IdentityTag, media_type: str) -> str:
+    return f"{tag.name} {'series' if media_type == 'tv' else 'films'}"
+
+
+def carousel(slug: str, preferences: Preferences, *, size: int = CAROUSEL_SIZE) -> Carousel:
+    """The first `size` titles of a spotlight the member may see, filling up from later entries."""
+    found = _list_or_pending(slug)
+    if not isinstance(found, MediaList):
+        tag, media_type = found
+        return Carousel(slug, _pending_title(tag, media_type), tag, media_type)
+    items = _list_items(found)
+    shown = visible_items(items, preferences)
+    return Carousel(
+        slug=slug,
+        title=found.title,
+        tag=found.tag,
+        media_type=found.media_type,
+        items=shown[:size],
+        filtered_out=len(items) - len(shown),
+        generated_at=found.generated_at,
+        etag=_etag("carousel", _list_version(found), preferences.fingerprint(), size),
+    )
+
+
+@dataclass
+class RandomPick:
+    slug: str
+    carousel: Carousel
+    item: MediaItem | None
+
+
+def random_pick(
+    slug: str, preferences: Preferences, *, exclude: int | None = None, rng: random.Random | None = None
+) -> RandomPick:
+    """One visible title of the spotlight at random, other than `exclude` when there is a choice."""
+    found = carousel(slug, preferences, size=10_000)
+    choices = [item for item in found.items if item.tmdb_id != exclude] or found.items
+    item = (rng or random).choice(choices) if choices else None
+    return RandomPick(slug, found, item)
+
+
+# ---------------------------------------------------------------- feed and teaser
+
+
+@dataclass
+class FeedShelf:
+    slug: str
+    title: str
+    media_type: str
+
+
+@dataclass
+class FeedSection:
+    tag: IdentityTag
+    shelves: list[FeedShelf]
+
+
+def _featured_tags() -> Sequence[IdentityTag]:
+    return db.session.scalars(
+        select(IdentityTag)
+        .where(IdentityTag.featured.is_(True))
+        .options(selectinload(IdentityTag.lists))
+        .order_by(IdentityTag.feature_position, IdentityTag.name)
+    ).all()
+
+
+def _shelves(tag: IdentityTag) -> list[FeedShelf]:
+    """The movie spotlight always (pending until synced); the series one where a list exists."""
+    stored = {media_list.media_type: media_list for media_list in tag.lists}
+    shelves = []
+    for media_type in ("movie", "tv"):
+        media_list = stored.get(media_type)
+        wanted = media_type == "movie" and media_type in (tag.media_types or [])
+        if media_list is not None or wanted:
+            title = media_list.title if media_list else _pending_title(tag, media_type)
+            shelves.append(FeedShelf(tag.list_slug(media_type), title, media_type))
+    return shelves
+
+
+def feed_sections() -> list[FeedSection]:
+    """One section per featured identity tag, in feature order, with its spotlight shelves."""
+    return [FeedSection(tag, _shelves(tag)) for tag in _featured_tags()]
+
+
+@dataclass
+class Teaser:
+    items: list[MediaItem]
+    etag: str
+
+
+def teaser(preferences: Preferences, *, size: int = TEASER_SIZE) -> Teaser:
+    """A poster wall drawn in turn from every featured spotlight, so each identity shows."""
+    lists = [media_list for tag in _featured_tags() for media_list in tag.lists]
+    columns = [visible_items(_list_items(media_list), preferences) for media_list in lists]
+    chosen: dict[int, MediaItem] = {}
+    for row in range(max((len(column) for column in columns), default=0)):
+        for column in columns:
+            if row < len(column) and len(chosen) < size:
+                chosen.setdefault(column[row].id, column[row])
+    versions = sorted(_list_version(media_list) for media_list in lists)
+    return Teaser(list(chosen.values()), _etag("teaser", versions, preferences.fingerprint(), size))
+
+
+# ---------------------------------------------------------------- planets
+
+
+@dataclass(frozen=True)
+class PlanetQuery:
+    """Filters, sort and page of a planet's browse section, as they appear in its URL."""
+
+    media: str = "all"
+    genre: int | None = None
+    decade: int | None = None
+    sort: str = "spotlight"
+    page: int = 1
+
+    def params(self, **changes: object) -> dict[str, object]:
+        """URL parameters for this query with some changed; defaults are left out to keep URLs short."""
+        values = {**self.__dict__, **changes}
+        defaults = PlanetQuery().__dict__
+        return {name: value for name, value in values.items() if value != defaults[name]}
+
+    @property
+    def filtered(self) -> bool:
+        return self.media != "all" or self.genre is not None or self.decade is not None
+
+
+def _int_param(args, name: str, minimum: int, maximum: int) -> int | None:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not minimum <= int(raw) <= maximum:
+        raise BadQuery(f"{name} must be a whole number from {minimum} to {maximum}.")
+    return int(raw)
+
+
+def parse_planet_query(args) -> PlanetQuery:
+    """Read `media`, `genre`, `decade`, `sort` and `page`; anything else unknown is a BadQuery."""
+    media = args.get("media") or "all"
+    sort = args.get("sort") or "spotlight"
+    if media not in PLANET_FORMATS:
+        raise BadQuery("media must be one of: " + ", ".join(PLANET_FORMATS))
+    if sort not in PLANET_SORTS:
+        raise BadQuery("sort must be one of: " + ", ".join(PLANET_SORTS))
+    decade = _int_param(args, "decade", 1870, 2100)
+    if decade is not None and decade % 10:
+        raise BadQuery("decade must be a year ending in 0, such as 1990.")
+    genre = _int_param(args, "genre", 1, 10**7)
+    page = _int_param(args, "page", 1, 500) or 1
+    return PlanetQuery(media, genre, decade, sort, page)
+
+
+@dataclass
+class Facet:
+    value: object
+    label: str
+    count: int
+
+
+@dataclass
+class Planet:
+    tag: IdentityTag
+    query: PlanetQuery
+    spotlight_slugs: list[FeedShelf]
+    items: list[MediaItem]
+    total: int
+    page_items: list[MediaItem]
+    has_more: bool
+    formats: list[Facet]
+    genres: list[Facet]
+    decades: list[Facet]
+    genre_shelves: list[tuple[str, list[MediaItem]]]
+    generated_at: dt.datetime | None
+    etag: str
+
+
+def _tag_by_slug(slug: str) -> IdentityTag:
+    tag = db.session.scalar(
+        select(IdentityTag).where(IdentityTag.slug == slug).options(selectinload(IdentityTag.lists))
+    )
+    if tag is None:
+        raise NotFound(f"No planet called {slug!r}.")
+    return tag
+
+
+def _planet_pool(tag: IdentityTag, preferences: Preferences) -> list[MediaItem]:
+    """Films and series of the tag's spotlights interleaved by position, filtered for the member."""
+    ranked: list[tuple[int, str, MediaItem]] = []
+    for media_list in tag.lists:
+        for position, item in enumerate(_list_items(media_list)):
+            ranked.append((position, media_list.media_type, item))
+    ranked.sort(key=lambda entry: entry[:2])
+    return visible_items([item for _, _, item in ranked], preferences)
+
+
+def _matches(item: MediaItem, query: PlanetQuery) -> bool:
+    if query.media != "all" and item.media_type != query.media:
+        return False
+    if query.genre is not None and query.genre not in {g.get("id") for g in item.genres or []}:
+        return False
+    return query.decade is None or (item.year is not None and item.year // 10 * 10 == query.decade)
+
+
+def _sorted(items: list[MediaItem], sort: str) -> list[MediaItem]:
+    undated = dt.date.min
+    keys = {
+        "newest": (lambda item: item.release_date or undated, True),
+        "oldest": (lambda item: item.release_date or dt.date.max, False),
+        "title": (lambda item: item.title.casefold(), False),
+        "rating": (lambda item: item.vote_average or 0.0, True),
+    }
+    if sort not in keys:
+        return items
+    key, reverse = keys[sort]
+    return sorted(items, key=key, reverse=reverse)
+
+
+def _genre_facets(items: list[MediaItem]) -> list[Facet]:
+    counts: Counter[tuple[int, str]] = Counter(
+        (genre["id"], genre["name"]) for item in items for genre in item.genres or [] if "id" in genre
+    )
+    ranked = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0][1]))
+    return [Facet(genre_id, name, count) for (genre_id, name), count in ranked]
+
+
+def _decade_facets(items: list[MediaItem]) -> list[Facet]:
+    counts = Counter(item.year // 10 * 10 for item in items if item.year)
+    return [Facet(decade, f"{decade}s", counts[decade]) for decade in sorted(counts)]
+
+
+def _format_facets(items: list[MediaItem]) -> list[Facet]:
+    counts = Counter(item.media_type for item in items)
+    return [Facet(kind, FORMAT_NAMES[kind], counts[kind]) for kind in ("movie", "tv") if counts[kind]]
+
+
+def _genre_shelves(items: list[MediaItem], genres: list[Facet], count: int = 3, size: int = 8):
+    shelves = []
+    for facet in genres[:count]:
+        members = [item for item in items if facet.value in {g.get("id") for g in item.genres or []}]
+        shelves.append((facet.label, members[:size]))
+    return shelves
+
+
+def planet(slug: str, preferences: Preferences, query: PlanetQuery) -> Planet:
+    """A planet's spotlights and its browse section: facets, the filtered and sorted titles, one page."""
+    tag = _tag_by_slug(slug)
+    pool = _planet_pool(tag, preferences)
+    matching = _sorted([item for item in pool if _matches(item, query)], query.sort)
+    end = query.page * PLANET_PAGE_SIZE
+    genres = _genre_facets(pool)
+    versions = sorted(_list_version(media_list) for media_list in tag.lists)
+    generated = [media_list.generated_at for media_list in tag.lists if media_list.generated_at]
+    return Planet(
+        tag=tag,
+        query=query,
+        spotlight_slugs=_shelves(tag),
+        items=matching[:end],
+        total=len(matching),
+        page_items=matching[end - PLANET_PAGE_SIZE : end],
+        has_more=len(matching) > end,
+        formats=_format_facets(pool),
+        genres=genres,
+        decades=_decade_facets(pool),
+        genre_shelves=[] if query.filtered else _genre_shelves(pool, genres),
+        generated_at=max(generated, default=None),
+        etag=_etag("planet", tag.id, tag.updated_at, versions, preferences.fingerprint(), query),
+    )
+
+
+# ---------------------------------------------------------------- titles
+
+
+@dataclass
+class TitleView:
+    item: MediaItem
+    tags: list[IdentityTag]
+    region: str
+    providers: dict
+    avoided_topics: list[SafetyTopic]
+    above_cap: bool
+    etag: str
+
+    @property
+    def withheld(self) -> bool:
+        """True when the member's preferences keep this title's poster and details out of sight."""
+        return bool(self.avoided_topics) or self.above_cap
+
+    @property
+    def tmdb_url(self) -> str:
+        return f"https://www.themoviedb.org/{self.item.media_type}/{self.item.tmdb_id}"
+
+    @property
+    def imdb_url(self) -> str | None:
+        return f"https://www.imdb.com/title/{self.item.imdb_id}/" if self.item.imdb_id else None
+
+
+def title_details(media_type: str, tmdb_id: int, preferences: Preferences, *, region: str) -> TitleView:
+    """One title with its tags and where to watch it in `region`; adult titles do not exist here."""
+    item = db.session.scalar(
+        select(MediaItem)
+        .where(MediaItem.media_type == media_type, MediaItem.tmdb_id == tmdb_id)
+        .options(selectinload(MediaItem.tags))
+    )
+    if item is None or item.adult:
+        raise NotFound(f"No {media_type} with TMDb id {tmdb_id}.")
+    providers = (item.providers or {}).get(region) or {}
+    return TitleView(
+        item=item,
+        tags=sorted(item.tags, key=lambda tag: tag.name),
+        region=region,
+        providers=providers,
+        avoided_topics=topics_touched(item.keyword_ids, preferences.avoid_topics),
+        above_cap=not preferences.rating_allowed(item.media_type, item.certification),
+        etag=_etag("title", item.id, item.fetched_at, region, preferences.fingerprint()),
+    )
