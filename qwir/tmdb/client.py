@@ -42,6 +42,16 @@ RATE_LIMIT_FLOOR = 1.0
 CONNECT_TIMEOUT_CAP = 5.0
 
 
+def default_cache_namespace(base_url: str, transport: httpx.BaseTransport | None) -> str:
+    """Who answers: the API's host and port, and the injected transport's kind (the sandbox's, say).
+
+    Cached answers of the sandbox and of real TMDb thus never mix, even behind the same base URL.
+    """
+    url = httpx.URL(base_url)
+    where = f"{url.host}:{url.port}" if url.port else url.host
+    return f"{where}+{type(transport).__name__}" if transport is not None else where
+
+
 def is_bearer_token(secret: str) -> bool:
     """TMDb's v4 read access token is a JWT (three dot-separated parts); the v3 key is 32 hex digits."""
     return secret.count(".") == 2
@@ -83,7 +93,8 @@ class TmdbClient:
         self.max_retries = int(max_retries)
         self.deadline = float(deadline) if deadline is not None else 3 * self.timeout
         self.cache = as_response_cache(cache)
-        self.cache_namespace = cache_namespace or httpx.URL(self.base_url).host or "tmdb"
+        self.cache_namespace = cache_namespace or default_cache_namespace(self.base_url, transport)
+        self.max_connections = int(max_connections)
         self.limiter = limiter if limiter is not None else TokenBucketLimiter(sleep=sleep, clock=clock)
         self._sleep, self._clock, self._random = sleep, clock, random
         self._count_lock = threading.Lock()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
+import httpx
 import pytest
 
 from qwir.tmdb import TmdbNotFoundError
@@ -198,3 +199,21 @@ def test_the_client_never_caches_an_error(make_client, tmdb_mock):
         with pytest.raises(TmdbNotFoundError):
             client.movie_details(1)
     assert route.call_count == 2
+
+
+def test_sandbox_and_live_answers_never_share_cache_entries(make_client, tmdb_mock):
+    class SandboxLikeTransport(httpx.MockTransport):
+        pass
+
+    store: dict = {}
+    tmdb_mock.get("/configuration").respond(
+        json={"images": {"secure_base_url": "https://image.tmdb.org/t/p/"}}
+    )
+    transport = SandboxLikeTransport(lambda request: httpx.Response(200, json={}))
+    sandbox = make_client(cache=store, transport=transport)
+    sandbox.configuration()
+    live = make_client(cache=store)
+    assert live.configuration()["images"]["secure_base_url"] == "https://image.tmdb.org/t/p/"
+    assert live.cache_namespace == "api.themoviedb.org"
+    assert sandbox.cache_namespace == "api.themoviedb.org+SandboxLikeTransport"
+    assert len(store) == 2

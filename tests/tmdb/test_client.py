@@ -236,3 +236,7 @@ def test_repr_names_the_kind_of_credential_but_not_the_credential(make_client, v
     text = repr(make_client(v4_token))
     assert "bearer token" in text
     assert v4_token not in text
+
+
+def test_the_connection_cap_is_public_for_callers_sizing_thread_pools(make_client):
+    assert make_client(max_connections=6).max_connections == 6
