@@ -80,6 +80,8 @@ class TagInput(Validation):
         return names
 
     def _media_types(self) -> list[str]:
+        if self.typed and self.values.get("media_types") is None:
+            return list(MEDIA_TYPES)
         kinds = self._string_list("media_types", separators=r"[,\s]")
         if not kinds or any(k not in MEDIA_TYPES for k in kinds):
             self.error("media_types", "Choose films, series or both.")
