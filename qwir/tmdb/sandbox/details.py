@@ -117,17 +117,8 @@ def _person(name: str, role: str) -> dict[str, Any]:
 
 
 def _credits(catalog: Catalog, media_type: str, title: Title) -> dict[str, Any]:
-    cast = [
-        _person(name, "cast")
-        | {
-            "adult": False,
-            "known_for_department": "Acting",
-            "popularity": 0.0,
-            "character": "",
-            "order": order,
-        }
-        for order, name in enumerate(title["cast"])
-    ]
+    """Names only: the demo facts know who is billed, not their characters."""
+    cast = [_cast_member(media_type, name, order) for order, name in enumerate(title["cast"])]
     crew = [
         _person(name, "director")
         | {
@@ -140,6 +131,13 @@ def _credits(catalog: Catalog, media_type: str, title: Title) -> dict[str, Any]:
         for name in title.get("directors", [])
     ]
     return {"cast": cast, "crew": crew}
+
+
+def _cast_member(media_type: str, name: str, order: int) -> dict[str, Any]:
+    member = _person(name, "cast") | {"adult": False, "known_for_department": "Acting", "popularity": 0.0}
+    if media_type == "movie":
+        member["cast_id"] = order + 1  # TMDb numbers movie cast entries; series credits have no cast_id
+    return member | {"character": "", "order": order}
 
 
 def _external_ids(catalog: Catalog, media_type: str, title: Title) -> dict[str, Any]:

@@ -56,7 +56,6 @@ def list_item(media_type: str, title: Title, image_names) -> dict[str, Any]:
     """A title as discover lists it: TMDb's list fields only."""
     poster, backdrop = image_names(media_type, title["id"])
     item = {
-        "adult": title["adult"],
         "backdrop_path": backdrop,
         "genre_ids": [genre["id"] for genre in title["genres"]],
         "id": title["id"],
@@ -69,6 +68,7 @@ def list_item(media_type: str, title: Title, image_names) -> dict[str, Any]:
     }
     if media_type == "movie":
         item.update(
+            adult=title["adult"],
             original_title=title["original_title"],
             release_date=title["release_date"],
             title=title["title"],

@@ -117,7 +117,7 @@ def _fit_title(text: str, usable_width: float, max_lines: int) -> tuple[float, l
         lines = wrap_title(text, max(1, int(usable_width / (font_size * CHAR_WIDTH_EM))))
         if len(lines) <= max_lines:
             return font_size, lines
-    return 10, [*lines[:max_lines - 1], "…"]
+    return 10, [*lines[: max_lines - 1], "…"]
 
 
 def _svg(artwork: Artwork, width: int, height: int) -> str:
