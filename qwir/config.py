@@ -54,7 +54,9 @@ def _cache_settings(redis_url: str, instance: Path) -> dict:
         return {
             "CACHE_TYPE": "RedisCache",
             "CACHE_REDIS_URL": redis_url,
-            "CACHE_KEY_PREFIX": "qwir:",
+            # One Redis may serve several deployments (or test runs): everything Qwir keeps there is
+            # under this prefix, the shared rate limit and single-flight locks included.
+            "CACHE_KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "").strip() or "qwir:",
         }
     return {
         "CACHE_TYPE": "FileSystemCache",

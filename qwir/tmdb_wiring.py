@@ -56,7 +56,8 @@ def _shared_cache(config: Mapping[str, Any], cache):
         return cache
     from qwir.singleflight import single_flight_from_url
 
-    return ResponseCache(cache, lock_factory=single_flight_from_url(redis_url))
+    prefix = config.get("CACHE_KEY_PREFIX") or "qwir:"
+    return ResponseCache(cache, lock_factory=single_flight_from_url(redis_url, prefix=f"{prefix}lock:"))
 
 
 def _limiter(config: Mapping[str, Any]):
@@ -68,4 +69,5 @@ def _limiter(config: Mapping[str, Any]):
         return local
     from qwir.tmdb.ratelimit_redis import redis_rate_limiter_from_url
 
-    return redis_rate_limiter_from_url(redis_url, rate, fallback=local)
+    prefix = config.get("CACHE_KEY_PREFIX") or "qwir:"
+    return redis_rate_limiter_from_url(redis_url, rate, fallback=local, key=f"{prefix}tmdb:ratelimit")

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import psycopg
 import pytest
 import redis
@@ -168,3 +169,109 @@ def service_env(tmp_path) -> Callable[..., dict[str, str]]:
         return env
 
     return build
+
+
+def run_flask(env: dict[str, str], *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run `flask --app wsgi ...` in a subprocess; fail the test with its output if it fails."""
+    result = subprocess.run(  # noqa: S603 (our own venv's executables, our own arguments)
+        [str(VENV_BIN / "flask"), "--app", "wsgi", *args],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False,
+    )
+    if result.returncode != 0:
+        pytest.fail(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+@pytest.fixture
+def migrated_postgres_url(postgres_url, service_env) -> str:
+    """A fresh PostgreSQL database at the latest migration, with the seeded identity tags."""
+    env = service_env(DATABASE_URL=postgres_url)
+    run_flask(env, "db", "upgrade")
+    run_flask(env, "qwir", "seed")
+    return postgres_url
+
+
+# --- Celery workers ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def broker_url(redis_url) -> str:
+    """The test broker: its own Redis database, so no queue of a real deployment is ever touched."""
+    return redis_url.rsplit("/", 1)[0] + "/14"
+
+
+@pytest.fixture
+def celery_queue(broker_url) -> Iterator[str]:
+    """A queue name of our own: workers of this test consume it and nothing else."""
+    queue = f"qwirtest-{uuid.uuid4().hex[:12]}"
+    yield queue
+    client = redis.Redis.from_url(broker_url)
+    keys = [*client.scan_iter(match=f"{queue}*"), *client.scan_iter(match=f"_kombu.binding.{queue}*")]
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+@pytest.fixture
+def start_celery_worker(service_env, broker_url, celery_queue, tmp_path) -> Iterator[Callable[..., str]]:
+    """Start real `celery worker` processes on our queue; each is stopped by its pid at the end."""
+    workers: list[subprocess.Popen] = []
+
+    def start(database_url: str, name: str = "w1", **settings: str) -> str:
+        log_path = tmp_path / f"celery-{name}.log"
+        env = service_env(DATABASE_URL=database_url, CELERY_BROKER_URL=broker_url, **settings)
+        command = [
+            str(VENV_BIN / "celery"), "-A", "wsgi.celery_app", "worker", "--pool=solo",
+            "-Q", celery_queue, "-n", f"{name}-{celery_queue}@%h", "--loglevel=INFO",
+            "--without-gossip", "--without-mingle", "--without-heartbeat",
+        ]
+        with log_path.open("w") as log_file:
+            process = subprocess.Popen(  # noqa: S603 (our own command line)
+                command, cwd=PROJECT_ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT
+            )
+            workers.append(process)
+        ready = wait_until(lambda: process.poll() is not None or " ready." in log_path.read_text(), 60)
+        if not ready or process.poll() is not None:
+            pytest.fail(f"the Celery worker {name} did not become ready:\n{log_path.read_text()}")
+        return str(log_path)
+
+    yield start
+    for worker in workers:
+        stop_process(worker)
+
+
+# --- gunicorn ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def start_gunicorn(service_env, tmp_path) -> Iterator[Callable[..., str]]:
+    """Start `gunicorn -c gunicorn.conf.py wsgi:app` on a free port; returns its base URL."""
+    servers: list[subprocess.Popen] = []
+
+    def start(workers: int = 2, **settings: str) -> str:
+        port = free_port()
+        log_path = tmp_path / f"gunicorn-{port}.log"
+        env = service_env(GUNICORN_WORKERS=str(workers), GUNICORN_BIND=f"127.0.0.1:{port}",
+                          GUNICORN_ACCESS_LOG="-", **settings)
+        command = [str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"]
+        with log_path.open("w") as log_file:
+            process = subprocess.Popen(  # noqa: S603 (our own command line)
+                command, cwd=PROJECT_ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT
+            )
+            servers.append(process)
+        base_url = f"http://127.0.0.1:{port}"
+        up = wait_until(lambda: process.poll() is not None or _answers(f"{base_url}/healthz"), 60)
+        if not up or process.poll() is not None:
+            pytest.fail(f"gunicorn did not start:\n{log_path.read_text()}")
+        return base_url
+
+    yield start
+    for server in servers:
+        stop_process(server)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=1.0).status_code == 200
+    except httpx.HTTPError:
+        return False
