@@ -80,7 +80,7 @@ class Catalog:
 
 @pytest.fixture
 def catalog(app) -> Catalog:
-    """Queer has 16 films (one adult, one with suicide, one R, one with a <script> title) and 3 series;
+    """Queer has 16 films (a <script> title, then one with suicide; one adult and one R last) and 3 series;
     Trans is featured but has no list yet; Drag is not featured."""
     with app.app_context():
         queer = IdentityTag(slug="queer", name="Queer", description="Stories across the spectrum.",
@@ -90,12 +90,14 @@ def catalog(app) -> Catalog:
         drag = IdentityTag(slug="drag", name="Drag", keyword_names=["drag"], featured=False)
         db.session.add_all([queer, trans, drag])
         db.session.flush()
-        films = [make_item(1000 + n, f"Film {n:02d}", year=1990 + n * 2) for n in range(12)]
+        films = [
+            make_item(2004, "<script>alert(1)</script>", genres=[COMEDY], poster_path=None),
+            make_item(2002, "Hard Goodbyes", keywords=[LESBIAN, SUICIDE], genres=[DRAMA]),
+        ]
+        films += [make_item(1000 + n, f"Film {n:02d}", year=1990 + n * 2) for n in range(12)]
         films += [
             make_item(2001, "Adult Feature", adult=True),
-            make_item(2002, "Hard Goodbyes", keywords=[LESBIAN, SUICIDE], genres=[DRAMA]),
             make_item(2003, "Rated Restricted", certification="R", genres=[COMEDY]),
-            make_item(2004, "<script>alert(1)</script>", genres=[COMEDY], poster_path=None),
         ]
         movies = make_list(queer, films)
         shows = [make_item(3000 + n, f"Series {n}", media_type="tv", year=2015 + n) for n in range(3)]
