@@ -20,7 +20,7 @@ ORIGINAL_WIDTH = {"poster": 600, "backdrop": 1920, "logo": 300}
 
 FILE_NAME = re.compile(r"^/?qwir-demo-(?:(movie|tv)-(\d+)(-backdrop)?|provider-(\d+))\.svg$")
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
-CHAR_WIDTH_EM = 0.58  # a bold sans average, generous so wrapped lines stay inside the frame
+CHAR_WIDTH_EM = 0.72  # wide bold sans faces (DejaVu) included, so wrapped lines stay inside the frame
 
 
 class UnknownImageError(LookupError):
@@ -113,11 +113,14 @@ def wrap_title(text: str, max_chars: int) -> list[str]:
 
 
 def _fit_title(text: str, usable_width: float, max_lines: int) -> tuple[float, list[str]]:
+    """The largest type at which every word fits whole on a line; split words only as a last resort."""
+    longest_word = max((len(word) for word in text.split()), default=1)
     for font_size in (32, 28, 24, 20, 17, 14, 12, 10):
-        lines = wrap_title(text, max(1, int(usable_width / (font_size * CHAR_WIDTH_EM))))
-        if len(lines) <= max_lines:
+        max_chars = max(1, int(usable_width / (font_size * CHAR_WIDTH_EM)))
+        lines = wrap_title(text, max_chars)
+        if longest_word <= max_chars and len(lines) <= max_lines:
             return font_size, lines
-    return 10, [*lines[: max_lines - 1], "…"]
+    return 10, lines if len(lines) <= max_lines else [*lines[: max_lines - 1], "…"]
 
 
 def _svg(artwork: Artwork, width: int, height: int) -> str:
