@@ -128,13 +128,6 @@ SCHEMAS: dict[str, Any] = {
         },
         "additionalProperties": False,
     },
-    "NewTag": {
-        "allOf": [
-            _ref("TagChanges"),
-            {"type": "object", "required": ["slug", "name", "keyword_names"],
-             "properties": {"slug": SLUG}},
-        ],
-    },
     "Title": {
         "type": "object",
         "required": ["media_type", "tmdb_id", "title", "tmdb_url"],
@@ -201,6 +194,13 @@ SCHEMAS: dict[str, Any] = {
     },
 }
 
+SCHEMAS["NewTag"] = {
+    **SCHEMAS["TagChanges"],
+    "description": "A new tag: a slug, a name and keyword names; the other fields take their defaults.",
+    "required": ["slug", "name", "keyword_names"],
+    "properties": {"slug": SLUG, **SCHEMAS["TagChanges"]["properties"]},
+}
+
 PATHS: dict[str, Any] = {
     "/api/v1/tags": {
         "get": {
@@ -216,7 +216,9 @@ PATHS: dict[str, Any] = {
             "security": [{"bearer": []}],
             "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("NewTag")}}},
             "responses": {"201": _json(_ref("Tag"), "Created.", LOCATION), "400": BAD_REQUEST,
-                          **CURATOR_ERRORS, "422": INVALID},
+                          **CURATOR_ERRORS,
+                          "409": _problem("A tag with this slug exists; Location names it.", LOCATION),
+                          "422": INVALID},
         },
     },
     "/api/v1/tags/{slug}": {
@@ -266,7 +268,7 @@ PATHS: dict[str, Any] = {
     },
     "/api/v1/syncs/{audit_id}": {
         "parameters": [{"name": "audit_id", "in": "path", "required": True,
-                        "schema": {"type": "integer", "minimum": 0}}],
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}}],
         "get": {
             "operationId": "getSync",
             "summary": "The state of one sync",

@@ -21,6 +21,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 MAX_ITEMS = 100
+MAX_ID = 2**31 - 1  # the largest id any of our databases stores; larger ones cannot exist
 RETRY_PENDING_SECONDS = 30
 
 
@@ -168,7 +169,11 @@ def random_pick(slug: str):
 def create_tag():
     """Create an identity tag (curators only)."""
     require_curator_token()
-    data = curation.TagInput(_json_object(), typed=True)
+    body = _json_object()
+    if isinstance(body.get("slug"), str) and curation.find_tag(body["slug"].strip()):
+        raise ApiProblem(409, "Conflict", f"A tag with the slug {body['slug'].strip()!r} already exists.",
+                         headers={"Location": url_for("api.get_tag", slug=body["slug"].strip())})
+    data = curation.TagInput(body, typed=True)
     tag = curation.create_tag(data)
     if tag is None:
         raise _invalid(data)
@@ -232,7 +237,7 @@ def _already_running(tag, audit: SyncAudit | None) -> ApiProblem:
 def get_sync(audit_id: int):
     """The state of one sync: running, succeeded or failed with its redacted error (curators only)."""
     require_curator_token()
-    audit = db.session.get(SyncAudit, audit_id)
+    audit = db.session.get(SyncAudit, audit_id) if audit_id <= MAX_ID else None
     if audit is None:
         raise ApiProblem(404, "Not Found", f"No sync with id {audit_id}.")
     return serializers.audit_json(audit)
