@@ -1,0 +1,166 @@
+"""What a person sees in Chromium: lazy carousels, surprise picks, planet browsing, keyboard, safety, a11y."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from qwir import widgets
+from qwir.extensions import db
+from qwir.models import IdentityTag
+from qwir.preferences import Preferences
+from qwir.safety_topics import SAFETY_TOPICS
+from tests.browser.conftest import AXE, SCREENSHOTS
+
+pytestmark = pytest.mark.browser
+
+
+def first_shelf_id(page) -> str:
+    return page.locator("section.shelf").first.get_attribute("id")
+
+
+def loaded(page, shelf_id: str):
+    return page.locator(f"#{shelf_id}-rail")
+
+
+def test_carousels_load_lazily_as_you_scroll(page):
+    page.goto("/")
+    first = first_shelf_id(page)
+    expect(loaded(page, first)).to_be_visible()
+    last = page.locator("section.shelf").last
+    last_id = last.get_attribute("id")
+    expect(page.locator(f"#{last_id}")).to_have_class(re.compile("shelf--loading"))
+    page.locator(f"#{last_id}").scroll_into_view_if_needed()
+    expect(page.locator(f"#{last_id}")).not_to_have_class(re.compile("shelf--loading"))
+    expect(page.locator("#live-status")).not_to_be_empty()
+
+
+def test_surprise_me_swaps_in_another_title(page):
+    page.goto("/")
+    shelf = first_shelf_id(page)
+    slug = shelf.removeprefix("shelf-")
+    page.locator(f"#surprise-{slug}").click()
+    title = page.locator(f"#pick-{slug} .pick__title")
+    expect(title).to_be_visible()
+    first_pick = title.inner_text()
+    page.locator(f"#surprise-{slug}").click()
+    expect(title).not_to_have_text(first_pick)
+    assert page.evaluate("document.activeElement.id") == f"surprise-{slug}"  # focus survives the swap
+
+
+def test_planet_filters_sort_and_load_more_with_the_back_button(page):
+    page.goto("/planets/queer")
+    cards = page.locator("#planet-grid > li.card")
+    expect(cards).to_have_count(12)
+    page.locator("#filter-media-movie").click()
+    expect(page).to_have_url(re.compile(r"/planets/queer\?media=movie$"))
+    expect(page.locator("#filter-media-movie")).to_have_attribute("aria-current", "true")
+    page.locator("#sort-title").click()
+    expect(page).to_have_url(re.compile(r"media=movie&sort=title$"))
+    titles = page.locator("#planet-grid .card__title").all_inner_texts()
+    assert titles == sorted(titles, key=str.casefold)
+    page.locator("#planet-more").click()
+    expect(page).to_have_url(re.compile(r"page=2"))
+    assert cards.count() > 12
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"media=movie&sort=title$"))
+    expect(cards).to_have_count(12)
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"\?media=movie$"))
+    expect(page.locator("#sort-spotlight")).to_have_attribute("aria-current", "true")
+
+
+def test_a_carousel_works_with_the_keyboard_alone(page):
+    page.goto("/")
+    slug = first_shelf_id(page).removeprefix("shelf-")
+    expect(loaded(page, f"shelf-{slug}")).to_be_visible()
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == f"shelf-{slug}-next":
+            break
+    else:
+        pytest.fail("the carousel's next button is not reachable with Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"document.getElementById('shelf-{slug}-rail').scrollLeft > 0")
+    page.keyboard.press("Tab")  # the rail itself, scrollable with the arrow keys
+    assert page.evaluate("document.activeElement.id") == f"shelf-{slug}-rail"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/titles/(movie|tv)/\d+$"))
+
+
+def _avoidable_title(app) -> tuple[str, str, int]:
+    """A topic, a spotlight and a title in its first rail that carries one of the topic's keywords."""
+    with app.test_request_context():
+        for tag in db.session.scalars(db.select(IdentityTag).order_by(IdentityTag.feature_position)):
+            shown = widgets.carousel(tag.list_slug("movie"), Preferences())
+            for item in shown.items:
+                for topic in SAFETY_TOPICS:
+                    if topic.keyword_ids & item.keyword_ids:
+                        return topic.slug, shown.slug, item.tmdb_id
+    pytest.skip("no title in the demo rails carries a safety keyword")
+
+
+def test_discreet_mode_and_an_avoided_topic_change_what_is_shown(page, live_app):
+    topic, slug, tmdb_id = _avoidable_title(live_app)
+    link = f'href="/titles/movie/{tmdb_id}"'
+    assert link in page.request.get(f"/fragments/carousel/{slug}").text()
+    page.goto("/preferences")
+    page.locator("input[name=discreet]").check()
+    page.locator(f"input[name=avoid][value={topic}]").check()
+    page.locator("#preferences-save").click()
+    expect(page.locator(".notice--ok")).to_be_visible()
+    page.goto("/planets/queer")
+    assert page.title().startswith("Film notes")
+    poster = page.locator("#planet-grid img").first
+    assert "blur" in poster.evaluate("img => getComputedStyle(img).filter")
+    page.locator("#reveal-posters").click()
+    expect(page.locator("#reveal-posters")).to_have_attribute("aria-pressed", "true")
+    unblurred = "() => getComputedStyle(document.querySelector('#planet-grid img')).filter == 'none'"
+    page.wait_for_function(unblurred)
+    assert link not in page.request.get(f"/fragments/carousel/{slug}").text()  # same session cookie
+
+
+def test_pages_keep_the_console_clean(page, live_app):
+    for path in ("/", "/signin", "/planets/trans", "/preferences", _title_path(live_app)):
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+    page.goto("/signin")
+    expect(page.locator("#qwir-teaser .teaser__wall")).to_be_visible()
+
+
+def _title_path(app) -> str:
+    with app.test_request_context():
+        shown = widgets.carousel(db.session.scalars(db.select(IdentityTag)).first().list_slug("movie"),
+                                 Preferences())
+        return f"/titles/movie/{shown.items[0].tmdb_id}"
+
+
+@pytest.mark.parametrize("path", ["/", "/signin", "/planets/lesbian", "title"])
+def test_axe_finds_no_serious_violation(axe_page, live_app, path):
+    path = _title_path(live_app) if path == "title" else path
+    axe_page.goto(path)
+    axe_page.wait_for_load_state("networkidle")
+    axe_page.add_script_tag(path=str(AXE))
+    results = axe_page.evaluate("async () => await axe.run(document)")
+    serious = [
+        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
+        for v in results["violations"] if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_screenshots_at_phone_and_desktop_widths(browser, live_url, width):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    context = browser.new_context(base_url=live_url, viewport={"width": width, "height": 900})
+    tab = context.new_page()
+    for name, path in (("feed", "/"), ("planet", "/planets/queer"), ("signin", "/signin")):
+        tab.goto(path)
+        tab.wait_for_load_state("networkidle")
+        tab.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+    assert tab.viewport_size["width"] == width
+    assert tab.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
+    context.close()
