@@ -223,7 +223,7 @@ def start_celery_worker(service_env, broker_url, celery_queue, tmp_path) -> Iter
         command = [
             str(VENV_BIN / "celery"), "-A", "wsgi.celery_app", "worker", "--pool=solo",
             "-Q", celery_queue, "-n", f"{name}-{celery_queue}@%h", "--loglevel=INFO",
-            "--without-gossip", "--without-mingle", "--without-heartbeat",
+            "--without-gossip", "--without-mingle", "--without-heartbeat", "--prefetch-multiplier=1",
         ]
         with log_path.open("w") as log_file:
             process = subprocess.Popen(  # noqa: S603 (our own command line)
