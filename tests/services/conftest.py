@@ -275,3 +275,19 @@ def _answers(url: str) -> bool:
         return httpx.get(url, timeout=1.0).status_code == 200
     except httpx.HTTPError:
         return False
+
+
+# --- The TMDb sandbox on loopback ----------------------------------------------------------------
+
+
+@pytest.fixture
+def sandbox_server():
+    """The sandbox server on a free port, in this process: its stats() count what TMDb was asked."""
+    from qwir.tmdb.sandbox import start_server
+
+    server, thread, base_url = start_server(port=0)
+    server.base_url = base_url
+    yield server
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
