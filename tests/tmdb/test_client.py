@@ -240,3 +240,18 @@ def test_repr_names_the_kind_of_credential_but_not_the_credential(make_client, v
 
 def test_the_connection_cap_is_public_for_callers_sizing_thread_pools(make_client):
     assert make_client(max_connections=6).max_connections == 6
+
+
+def test_the_client_reads_the_sandbox_as_it_reads_tmdb():
+    from qwir.tmdb.sandbox import SandboxTransport
+
+    transport = SandboxTransport(api_key="sandbox", image_base_url="/sandbox/t/p/")
+    with TmdbClient("sandbox", transport=transport, max_retries=0) as client:
+        assert client.configuration()["images"]["secure_base_url"] == "/sandbox/t/p/"
+        with pytest.raises(TmdbNotFoundError) as missing:
+            client.movie_details(1)
+    stranger = TmdbClient("not-the-sandbox-key", transport=transport, max_retries=0)
+    with stranger, pytest.raises(TmdbAuthorizationError) as refused:
+        stranger.configuration()
+    assert (missing.value.status, missing.value.tmdb_code) == (404, 34)
+    assert (refused.value.status, refused.value.tmdb_code) == (401, 7)
