@@ -104,35 +104,50 @@ def _list_by_slug(slug: str) -> MediaList | None:
     return db.session.scalar(select(MediaList).where(MediaList.slug == slug))
 
 
-def _list_items(media_list: MediaList) -> list[MediaItem]:
-    """The list's items in position order, without those a curator hid."""
-    hidden = set(
-        db.session.scalars(
-            select(ListOverride.media_item_id).where(
-                ListOverride.list_id == media_list.id, ListOverride.hidden.is_(True)
+def _items_by_list(lists: Sequence[MediaList]) -> dict[int, list[MediaItem]]:
+    """Each list's items in position order, without those a curator hid: three queries for any number."""
+    ids = [media_list.id for media_list in lists]
+    hidden = {
+        tuple(row)
+        for row in db.session.execute(
+            select(ListOverride.list_id, ListOverride.media_item_id).where(
+                ListOverride.list_id.in_(ids), ListOverride.hidden.is_(True)
             )
         )
-    )
+    }
     entries = db.session.scalars(
         select(MediaListItem)
-        .where(MediaListItem.list_id == media_list.id)
+        .where(MediaListItem.list_id.in_(ids))
         .options(selectinload(MediaListItem.item))
-        .order_by(MediaListItem.position)
+        .order_by(MediaListItem.list_id, MediaListItem.position)
     )
-    return [entry.item for entry in entries if entry.media_item_id not in hidden]
+    found: dict[int, list[MediaItem]] = {list_id: [] for list_id in ids}
+    for entry in entries:
+        if (entry.list_id, entry.media_item_id) not in hidden:
+            found[entry.list_id].append(entry.item)
+    return found
 
 
-def _overrides_version(media_list: MediaList) -> str:
-    count, latest = db.session.execute(
-        select(func.count(ListOverride.id), func.max(ListOverride.created_at)).where(
-            ListOverride.list_id == media_list.id
-        )
-    ).one()
-    return f"{count}:{latest}"
+def _list_items(media_list: MediaList) -> list[MediaItem]:
+    return _items_by_list([media_list])[media_list.id]
 
 
-def _list_version(media_list: MediaList) -> str:
-    return f"{media_list.id}:{media_list.generated_at}:{_overrides_version(media_list)}"
+def _overrides_versions(lists: Sequence[MediaList]) -> dict[int, str]:
+    rows = db.session.execute(
+        select(ListOverride.list_id, func.count(ListOverride.id), func.max(ListOverride.created_at))
+        .where(ListOverride.list_id.in_([media_list.id for media_list in lists]))
+        .group_by(ListOverride.list_id)
+    )
+    return {list_id: f"{count}:{latest}" for list_id, count, latest in rows}
+
+
+def _list_versions(lists: Sequence[MediaList]) -> list[str]:
+    """What each list's rendering depends on: its generation time and its curator overrides."""
+    overrides = _overrides_versions(lists)
+    return sorted(
+        f"{media_list.id}:{media_list.generated_at}:{overrides.get(media_list.id, '0:None')}"
+        for media_list in lists
+    )
 
 
 def _tag_for_list_slug(slug: str) -> tuple[IdentityTag, str] | None:
@@ -232,7 +247,7 @@ def carousel(slug: str, preferences: Preferences, *, size: int = CAROUSEL_SIZE) 
         items=shown[:size],
         filtered_out=len(items) - len(shown),
         generated_at=found.generated_at,
-        etag=_etag("carousel", _list_version(found), preferences.fingerprint(), size),
+        etag=_etag("carousel", _list_versions([found]), preferences.fingerprint(), size),
     )
 
 
@@ -305,14 +320,15 @@ class Teaser:
 def teaser(preferences: Preferences, *, size: int = TEASER_SIZE) -> Teaser:
     """A poster wall drawn in turn from every featured spotlight, so each identity shows."""
     lists = [media_list for tag in _featured_tags() for media_list in tag.lists]
-    columns = [visible_items(_list_items(media_list), preferences) for media_list in lists]
+    items = _items_by_list(lists)
+    columns = [visible_items(items[media_list.id], preferences) for media_list in lists]
     chosen: dict[int, MediaItem] = {}
     for row in range(max((len(column) for column in columns), default=0)):
         for column in columns:
             if row < len(column) and len(chosen) < size:
                 chosen.setdefault(column[row].id, column[row])
-    versions = sorted(_list_version(media_list) for media_list in lists)
-    return Teaser(list(chosen.values()), _etag("teaser", versions, preferences.fingerprint(), size))
+    etag = _etag("teaser", _list_versions(lists), preferences.fingerprint(), size)
+    return Teaser(list(chosen.values()), etag)
 
 
 # ---------------------------------------------------------------- planets
@@ -400,8 +416,9 @@ def _tag_by_slug(slug: str) -> IdentityTag:
 def _planet_pool(tag: IdentityTag, preferences: Preferences) -> list[MediaItem]:
     """Films and series of the tag's spotlights interleaved by position, filtered for the member."""
     ranked: list[tuple[int, str, MediaItem]] = []
+    items = _items_by_list(tag.lists)
     for media_list in tag.lists:
-        for position, item in enumerate(_list_items(media_list)):
+        for position, item in enumerate(items[media_list.id]):
             ranked.append((position, media_list.media_type, item))
     ranked.sort(key=lambda entry: entry[:2])
     return visible_items([item for _, _, item in ranked], preferences)
@@ -462,7 +479,7 @@ def planet(slug: str, preferences: Preferences, query: PlanetQuery) -> Planet:
     matching = _sorted([item for item in pool if _matches(item, query)], query.sort)
     end = query.page * PLANET_PAGE_SIZE
     genres = _genre_facets(pool)
-    versions = sorted(_list_version(media_list) for media_list in tag.lists)
+    versions = _list_versions(tag.lists)
     generated = [media_list.generated_at for media_list in tag.lists if media_list.generated_at]
     return Planet(
         tag=tag,
