@@ -51,9 +51,11 @@ class SecretRedactingFilter(logging.Filter):
         cleaned = redact(message, self.secrets)
         if cleaned != message:
             record.msg, record.args = cleaned, None
+        # Formatters reuse exc_text when it is set, so the traceback is rendered here, then masked.
         if record.exc_info and not record.exc_text:
-            # Formatters reuse exc_text when it is set, so the traceback is rendered once, masked.
-            record.exc_text = redact(logging.Formatter().formatException(record.exc_info), self.secrets)
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text, self.secrets)
         if record.stack_info:
             record.stack_info = redact(record.stack_info, self.secrets)
         return True
