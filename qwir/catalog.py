@@ -340,7 +340,7 @@ def start_sync(tag: IdentityTag, *, media_type: str, trigger: str) -> SyncAudit:
     A partial unique index allows one running audit per tag and media type, so the check holds
     across processes; running audits past RUNNING_SYNC_EXPIRES_AFTER are closed as abandoned first.
     """
-    _abandon_stale_syncs(tag.id, media_type)
+    _abandon_stale_syncs(tag.id, media_type)  # in the same transaction as the new audit
     audit = SyncAudit(tag_id=tag.id, media_type=media_type, trigger=trigger, status="running",
                       started_at=utcnow())
     db.session.add(audit)
@@ -368,7 +368,6 @@ def _abandon_stale_syncs(tag_id: int, media_type: str) -> None:
         .values(status="failed", finished_at=now, error_class="SyncAbandoned",
                 error_message="The sync never reported back (its process probably stopped).")
     )
-    db.session.commit()
 
 
 def _finish_audit(audit_id: int, status: str, started: float, tmdb_requests: int, *,

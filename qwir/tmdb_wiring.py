@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any, Literal
 
 from qwir.config import DEFAULT_TMDB_BASE_URL
 from qwir.tmdb.cache import ResponseCache
 from qwir.tmdb.client import TmdbClient
-from qwir.tmdb.ratelimit import process_limiter
+from qwir.tmdb.ratelimit import TokenBucketLimiter
 
 SANDBOX_API_KEY = "sandbox"
 SANDBOX_IMAGE_BASE_URL = "/sandbox/t/p/"
@@ -62,12 +63,28 @@ def _shared_cache(config: Mapping[str, Any], cache):
 
 def _limiter(config: Mapping[str, Any]):
     """One budget for every process sharing Redis; otherwise one per process."""
-    rate = float(config.get("TMDB_RATE_LIMIT_PER_SECOND") or 40.0)
-    local = process_limiter(rate)
+    rate, burst = limiter_budget(float(config.get("TMDB_RATE_LIMIT_PER_SECOND") or 40.0))
+    local = _process_bucket(rate, burst)
     redis_url = config.get("CACHE_REDIS_URL")
     if not redis_url:
         return local
     from qwir.tmdb.ratelimit_redis import redis_rate_limiter_from_url
 
-    prefix = config.get("CACHE_KEY_PREFIX") or "qwir:"
-    return redis_rate_limiter_from_url(redis_url, rate, fallback=local, key=f"{prefix}tmdb:ratelimit")
+    return redis_rate_limiter_from_url(redis_url, rate, burst=int(burst), fallback=local)
+
+
+def limiter_budget(rate_per_second: float) -> tuple[float, float]:
+    """(sustained rate, burst) keeping any one-second window within 1.25 x the configured rate.
+
+    A cold sync sends its keyword searches, a discover page and a page of details within a few
+    round trips, so half the window's budget may go at once and the sustained rate gives up the
+    difference: at 40/s, 25 requests may start together and 25/s follow, never 50 in one second.
+    """
+    window = 1.25 * rate_per_second
+    burst = max(1.0, window / 2)
+    return window - burst, burst
+
+
+@functools.cache
+def _process_bucket(rate: float, burst: float) -> TokenBucketLimiter:
+    return TokenBucketLimiter(rate, burst)
