@@ -126,7 +126,8 @@ def report(app, tag: IdentityTag, latency: float, repeat: int) -> None:
     sequential = one_after_another(app, tag, 20)
     print(f"sandbox latency {latency * 1000:.0f} ms; tag {tag.slug} ({len(tag.keyword_names)} keyword names)")
     print(f"cold 20-title spotlight (median of {repeat}): {cold * 1000:.0f} ms, "
-          f"{cold_audit.tmdb_requests} requests; critical path {critical * 1000:.0f} ms -> {cold / critical:.2f}x (target <= 2.5x)")
+          f"{cold_audit.tmdb_requests} requests; critical path {critical * 1000:.0f} ms "
+          f"-> {cold / critical:.2f}x (target <= 2.5x)")
     print(f"one request after another: {sequential * 1000:.0f} ms -> concurrent is {sequential / cold:.1f}x "
           f"faster (target >= 5x)")
     print(f"second generation within the TTLs: {warm * 1000:.0f} ms, {warm_audit.tmdb_requests} requests "
