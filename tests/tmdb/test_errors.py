@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 from qwir.tmdb.errors import (
@@ -98,3 +100,10 @@ def test_every_class_is_a_tmdb_error_with_a_readable_repr():
     error = TmdbNotFoundError("No such film", status=404, tmdb_code=34)
     assert isinstance(error, TmdbError)
     assert repr(error) == "TmdbNotFoundError('No such film', status=404, tmdb_code=34)"
+
+
+def test_errors_survive_pickling_for_background_workers():
+    error = TmdbRateLimitError("Slow down", status=429, tmdb_code=25, retry_after=2.0)
+    copy = pickle.loads(pickle.dumps(error))  # noqa: S301 - our own object, round-tripped in memory
+    assert type(copy) is TmdbRateLimitError
+    assert (copy.status, copy.tmdb_code, copy.retry_after, str(copy)) == (429, 25, 2.0, "Slow down")
