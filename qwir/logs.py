@@ -64,8 +64,12 @@ def _redacting_record_factory(*args, **kwargs) -> logging.LogRecord:
     if cleaned != message:
         record.msg, record.args = cleaned, None
     if record.exc_info:
-        # Formatters reuse exc_text when set, so the traceback is rendered once, already masked.
-        record.exc_text = redact(logging.Formatter().formatException(record.exc_info), _secrets)
+        # Formatters reuse exc_text when set, so a masked traceback is what every handler prints.
+        # Left unset when nothing needed masking, so filters further on can still render their own.
+        traceback_text = logging.Formatter().formatException(record.exc_info)
+        cleaned_traceback = redact(traceback_text, _secrets)
+        if cleaned_traceback != traceback_text:
+            record.exc_text = cleaned_traceback
     return record
 
 
