@@ -294,7 +294,8 @@ def _upsert_list(plan: SyncPlan, now: dt.datetime) -> int:
     statement = _insert(MediaList).values(values)
     db.session.execute(statement.on_conflict_do_update(
         index_elements=["tag_id", "media_type"],
-        set_={name: statement.excluded[name] for name in ("slug", "title", "generated_at", "source")},
+        set_={**{name: statement.excluded[name] for name in ("slug", "title", "generated_at", "source")},
+              "revision": MediaList.revision + 1},
     ))
     return db.session.execute(
         select(MediaList.id).where(MediaList.tag_id == plan.tag_id, MediaList.media_type == plan.media_type)
@@ -410,6 +411,7 @@ def clear_override(media_list: MediaList, item: MediaItem) -> None:
     _lock_tag(media_list.tag_id)
     db.session.execute(delete(ListOverride).where(ListOverride.list_id == media_list.id,
                                                   ListOverride.media_item_id == item.id))
+    _bump_revision(media_list.id)
     db.session.commit()
 
 
@@ -435,5 +437,12 @@ def _current_order(list_id: int) -> list[int]:
 
 def _apply(list_id: int, order: Sequence[int], override: ListOverride) -> ListOverride:
     _write_positions(list_id, order)
+    _bump_revision(list_id)
     db.session.commit()
     return override
+
+
+def _bump_revision(list_id: int) -> None:
+    """Tell readers (ETags, cached fragments) that this list's rendering has changed."""
+    db.session.execute(update(MediaList).where(MediaList.id == list_id)
+                       .values(revision=MediaList.revision + 1))

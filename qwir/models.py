@@ -150,6 +150,8 @@ class MediaList(db.Model):
     media_type: Mapped[str] = mapped_column(String(8))
     generated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     source: Mapped[str] = mapped_column(String(16), default="sandbox")  # "live" or "sandbox"
+    # Bumped by every sync and every curator override: readers key ETags and cached fragments on it.
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     tag: Mapped[IdentityTag] = relationship(back_populates="lists")
     entries: Mapped[list[MediaListItem]] = relationship(

@@ -14,9 +14,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from qwir.extensions import db
 from qwir.models import IdentityTag, ListOverride, MediaItem, MediaList, MediaListItem, SyncAudit
@@ -101,7 +102,9 @@ def _etag(*parts: object) -> str:
 
 
 def _list_by_slug(slug: str) -> MediaList | None:
-    return db.session.scalar(select(MediaList).where(MediaList.slug == slug))
+    return db.session.scalar(
+        select(MediaList).where(MediaList.slug == slug).options(joinedload(MediaList.tag))
+    )
 
 
 def _items_by_list(lists: Sequence[MediaList]) -> dict[int, list[MediaItem]]:
@@ -132,22 +135,9 @@ def _list_items(media_list: MediaList) -> list[MediaItem]:
     return _items_by_list([media_list])[media_list.id]
 
 
-def _overrides_versions(lists: Sequence[MediaList]) -> dict[int, str]:
-    rows = db.session.execute(
-        select(ListOverride.list_id, func.count(ListOverride.id), func.max(ListOverride.created_at))
-        .where(ListOverride.list_id.in_([media_list.id for media_list in lists]))
-        .group_by(ListOverride.list_id)
-    )
-    return {list_id: f"{count}:{latest}" for list_id, count, latest in rows}
-
-
 def _list_versions(lists: Sequence[MediaList]) -> list[str]:
-    """What each list's rendering depends on: its generation time and its curator overrides."""
-    overrides = _overrides_versions(lists)
-    return sorted(
-        f"{media_list.id}:{media_list.generated_at}:{overrides.get(media_list.id, '0:None')}"
-        for media_list in lists
-    )
+    """What each list's rendering depends on: its revision (bumped by syncs and curator overrides)."""
+    return sorted(f"{media_list.id}:{media_list.revision}:{media_list.generated_at}" for media_list in lists)
 
 
 def _tag_for_list_slug(slug: str) -> tuple[IdentityTag, str] | None:
@@ -207,24 +197,46 @@ def _list_or_pending(slug: str) -> MediaList | tuple[IdentityTag, str]:
 
 @dataclass
 class Carousel:
-    """A spotlight's first visible titles, or a pending state while its first sync runs."""
+    """A spotlight's first visible titles, or a pending state while its first sync runs.
+
+    The titles load on first use, so a request answered from its ETag or from a cached
+    rendering costs one query.
+    """
 
     slug: str
     title: str
     tag: IdentityTag
     media_type: str
-    items: list[MediaItem] = field(default_factory=list)
-    filtered_out: int = 0
     generated_at: dt.datetime | None = None
     etag: str | None = None
+    source: MediaList | None = field(default=None, repr=False)
+    preferences: Preferences | None = field(default=None, repr=False)
+    size: int = CAROUSEL_SIZE
 
     @property
     def pending(self) -> bool:
-        return self.generated_at is None and self.etag is None
+        return self.source is None
 
     @property
     def format_name(self) -> str:
         return FORMAT_NAMES[self.media_type]
+
+    @cached_property
+    def _selection(self) -> tuple[list[MediaItem], int]:
+        if self.source is None or self.preferences is None:
+            return [], 0
+        items = _list_items(self.source)
+        shown = visible_items(items, self.preferences)
+        return shown[: self.size], len(items) - len(shown)
+
+    @property
+    def items(self) -> list[MediaItem]:
+        return self._selection[0]
+
+    @property
+    def filtered_out(self) -> int:
+        """How many of the list's titles the member's preferences leave out."""
+        return self._selection[1]
 
 
 def _pending_title(tag: IdentityTag, media_type: str) -> str:
@@ -237,17 +249,18 @@ def carousel(slug: str, preferences: Preferences, *, size: int = CAROUSEL_SIZE) 
     if not isinstance(found, MediaList):
         tag, media_type = found
         return Carousel(slug, _pending_title(tag, media_type), tag, media_type)
-    items = _list_items(found)
-    shown = visible_items(items, preferences)
     return Carousel(
         slug=slug,
         title=found.title,
         tag=found.tag,
         media_type=found.media_type,
-        items=shown[:size],
-        filtered_out=len(items) - len(shown),
         generated_at=found.generated_at,
-        etag=_etag("carousel", _list_versions([found]), preferences.fingerprint(), size),
+        etag=_etag(
+            "carousel", _list_versions([found]), found.tag.updated_at, preferences.fingerprint(), size
+        ),
+        source=found,
+        preferences=preferences,
+        size=size,
     )
 
 

@@ -8,12 +8,27 @@ from flask import Blueprint, render_template, request
 
 from qwir import widgets
 from qwir.blueprints.pages import bad_query, member_response, not_found
+from qwir.extensions import cache
 from qwir.htmx import conditional
 from qwir.preferences import load_preferences
 
 bp = Blueprint("fragments", __name__, url_prefix="/fragments")
 bp.register_error_handler(widgets.NotFound, not_found)
 bp.register_error_handler(widgets.BadQuery, bad_query)
+
+# Rendered fragments are shared by every worker through the app cache. Their key is the ETag,
+# which already names everything the output depends on (list revisions, preferences, size), so
+# a sync or an override makes a new key; the lifetime only bounds stale templates after a deploy.
+FRAGMENT_CACHE_SECONDS = 600
+
+
+def _cached_render(kind: str, etag: str, render):
+    key = f"fragment:{kind}:{etag}"
+    body = cache.get(key)
+    if body is None:
+        body = render()
+        cache.set(key, body, timeout=FRAGMENT_CACHE_SECONDS)
+    return body
 
 
 def _uncached(body: str):
@@ -28,7 +43,7 @@ def teaser():
     """The sign-in teaser: a poster wall drawn from several spotlights."""
     found = widgets.teaser(load_preferences())
     render = partial(render_template, "feed/_teaser.html", teaser=found)
-    return member_response(conditional(found.etag, render))
+    return member_response(conditional(found.etag, partial(_cached_render, "teaser", found.etag, render)))
 
 
 @bp.get("/carousel/<slug>")
@@ -37,9 +52,8 @@ def carousel(slug: str):
     found = widgets.carousel(slug, load_preferences())
     if found.pending:
         return _uncached(render_template("feed/_pending.html", carousel=found))
-    return member_response(
-        conditional(found.etag, partial(render_template, "feed/_carousel.html", carousel=found))
-    )
+    render = partial(render_template, "feed/_carousel.html", carousel=found)
+    return member_response(conditional(found.etag, partial(_cached_render, "carousel", found.etag, render)))
 
 
 @bp.get("/random/<slug>")

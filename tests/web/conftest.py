@@ -7,8 +7,9 @@ import re
 
 import pytest
 
+from qwir.catalog import hide_item
 from qwir.extensions import db
-from qwir.models import IdentityTag, ListOverride, MediaItem, MediaList, MediaListItem
+from qwir.models import IdentityTag, MediaItem, MediaList, MediaListItem
 
 GENERATED_AT = dt.datetime(2025, 3, 1, 12, 0, tzinfo=dt.UTC)
 SUICIDE = {"id": 236, "name": "suicide"}
@@ -69,9 +70,8 @@ class Catalog:
         )
 
     def hide(self, tmdb_id: int) -> None:
-        media_list = self.list(self.movie_slug)
-        db.session.add(ListOverride(media_list=media_list, item=self.item(tmdb_id), hidden=True))
-        db.session.commit()
+        """Hide a title the way curators do, through the write side."""
+        hide_item(self.list(self.movie_slug), self.item(tmdb_id))
 
     def touch(self, slug: str) -> None:
         self.list(slug).generated_at = GENERATED_AT + dt.timedelta(hours=1)
