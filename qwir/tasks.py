@@ -18,6 +18,7 @@ from qwir import catalog
 from qwir.catalog import SyncAlreadyRunning
 from qwir.extensions import cache, db
 from qwir.models import IdentityTag, SyncAudit, utcnow
+from qwir.tmdb.redaction import redact
 from qwir.tmdb_wiring import build_tmdb_client
 
 __all__ = ["SyncAlreadyRunning", "celery_init_app", "queue_sync", "queue_sync_all"]
@@ -71,8 +72,10 @@ def sync_tag(tag_id: int, media_type: str, trigger: str, audit_id: int) -> dict:
             catalog.generate_media_list_for_identity(tag, limit=limit, media_type=media_type, client=client,
                                                      trigger=trigger, audit=audit)
     except Exception as error:
-        # Already written to the audit row; a Celery retry would only repeat the same failure.
+        # A Celery retry would only repeat the same failure. The catalog has written it to the
+        # audit row, unless it failed before the catalog started (building the client, say).
         log.info("sync %s ended with %s", audit_id, type(error).__name__)
+        _fail_if_running(audit_id, error, "The sync could not start: " + redact(str(error), _secrets()))
     finished = db.session.get(SyncAudit, audit_id, populate_existing=True)
     return {"audit_id": audit_id, "status": finished.status}
 
@@ -111,7 +114,7 @@ def queue_sync(tag: IdentityTag, *, media_type: str = "movie", trigger: str) -> 
         # Through this app's own Celery instance, so its tasks run in this app's context.
         current_app.extensions["celery"].tasks["qwir.sync_tag"].delay(tag.id, media_type, trigger, audit_id)
     except Exception as error:
-        _fail_unqueued(audit_id, error)
+        _fail_if_running(audit_id, error, "The job could not be queued (is the Celery broker reachable?).")
         raise
     return db.session.get(SyncAudit, audit_id, populate_existing=True)
 
@@ -132,11 +135,17 @@ def queue_sync_all(trigger: str) -> list[SyncAudit]:
     return started
 
 
-def _fail_unqueued(audit_id: int, error: Exception) -> None:
-    """A broker that refuses the job must not leave a running audit blocking the list."""
+def _fail_if_running(audit_id: int, error: Exception, message: str) -> None:
+    """Close an audit that would otherwise stay running and block its list until it expires."""
     db.session.rollback()
-    audit = db.session.get(SyncAudit, audit_id)
+    audit = db.session.get(SyncAudit, audit_id, populate_existing=True)
+    if audit is None or audit.status != "running":
+        return
     audit.status, audit.finished_at = "failed", utcnow()
     audit.error_class = type(error).__name__
-    audit.error_message = "The job could not be queued (is the Celery broker reachable?)."
+    audit.error_message = message
     db.session.commit()
+
+
+def _secrets() -> list[str]:
+    return [secret for secret in (current_app.config.get("TMDB_API_KEY"),) if secret]

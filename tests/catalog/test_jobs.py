@@ -20,6 +20,20 @@ def test_without_a_broker_a_queued_sync_runs_in_process(tag_named):
     assert db.session.scalar(select(MediaList).where(MediaList.slug == queer.list_slug("tv"))) is not None
 
 
+def test_a_sync_that_cannot_build_its_client_fails_its_audit_instead_of_blocking(tag_named, monkeypatch):
+    queer = tag_named("queer")
+
+    def broken_client(config, cache=None):
+        raise RuntimeError("no route to TMDb for api_key=" + "e" * 32)
+
+    monkeypatch.setattr(tasks, "build_tmdb_client", broken_client)
+    audit = tasks.queue_sync(queer, trigger="admin")
+    assert (audit.status, audit.error_class) == ("failed", "RuntimeError")
+    assert "e" * 32 not in audit.error_message
+    monkeypatch.undo()
+    assert tasks.queue_sync(queer, trigger="admin").status == "succeeded"
+
+
 def test_a_running_sync_refuses_a_second_one(tag_named):
     gay = tag_named("gay")
     running = catalog.start_sync(gay, media_type="movie", trigger="api")
