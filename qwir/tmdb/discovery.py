@@ -12,10 +12,11 @@ import random
 from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from qwir.tmdb import normalize
-from qwir.tmdb.errors import TmdbNotFoundError
+from qwir.tmdb.errors import TmdbNotFoundError, TmdbRateLimitError, TmdbUnavailableError
 from qwir.tmdb.normalize import MediaDetails
 
 MAX_DISCOVER_PAGE = 500  # TMDb answers page > 500 with an error (code 22)
@@ -265,16 +266,30 @@ def hydrate(client, media_type: str, tmdb_ids: list[int], *, region: str, images
     """Details for many titles at once, in the given order; titles TMDb lost are dropped.
 
     Threads are bounded by the client's connection cap; its limiter paces them and its cache
-    answers titles fetched within the details TTL without a request.
+    answers titles fetched within the details TTL without a request. A title whose retries ran
+    out in the crowd gets one more turn on its own afterwards: parallel retries after a 429 burst
+    tend to collide again, and one lost title would otherwise fail the whole sync.
     """
     if not tmdb_ids:
         return []
+    fetch = partial(fetch_details, client, media_type, region=region, images=images,
+                    certification_country=certification_country)
     workers = min(len(tmdb_ids), connection_cap(client))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        found = pool.map(lambda i: fetch_details(client, media_type, i, region=region, images=images,
-                                                 certification_country=certification_country),
-                         tmdb_ids)
-        return [h for h in found if h is not None]
+        first_pass = list(pool.map(partial(_transient_failure_as_value, fetch), tmdb_ids))
+    found = [fetch(tmdb_id) if isinstance(result, TRANSIENT_ERRORS) else result
+             for tmdb_id, result in zip(tmdb_ids, first_pass, strict=True)]
+    return [h for h in found if h is not None]
+
+
+TRANSIENT_ERRORS = (TmdbUnavailableError, TmdbRateLimitError)
+
+
+def _transient_failure_as_value(fetch: Callable[[int], Hydrated | None], tmdb_id: int):
+    try:
+        return fetch(tmdb_id)
+    except TRANSIENT_ERRORS as error:
+        return error
 
 
 def image_config(client):

@@ -13,6 +13,7 @@ import respx
 from qwir.tmdb import discovery
 from qwir.tmdb.client import TmdbClient
 from qwir.tmdb.discovery import DiscoverFilters
+from qwir.tmdb.errors import TmdbUnavailableError
 from qwir.tmdb.normalize import ImageConfig
 
 BASE = "https://tmdb.test/3"
@@ -210,6 +211,23 @@ def test_hydration_keeps_discover_order_and_skips_titles_tmdb_lost(api, client):
     found = discovery.hydrate(client, "movie", [4, 1, 2, 3], region="US", images=ImageConfig.default())
     assert [h.details.tmdb_id for h in found] == [4, 1, 3]
     assert [h.certification for h in found] == ["G", "PG", "R"]
+
+
+def test_a_title_whose_retries_ran_out_gets_one_more_turn_after_the_crowd(api, client):
+    unavailable = httpx.Response(503, json={"success": False, "status_code": 46,
+                                            "status_message": "Maintenance."})
+    api.get("/movie/5").mock(side_effect=[unavailable] * 4 + [httpx.Response(200, json=movie_payload(5))])
+    details_route(api, {6: "PG"})
+    found = discovery.hydrate(client, "movie", [5, 6], region="US", images=ImageConfig.default())
+    assert [h.details.tmdb_id for h in found] == [5, 6]
+
+
+def test_a_title_failing_its_second_turn_too_fails_the_hydration(api, client):
+    unavailable = httpx.Response(503, json={"success": False, "status_code": 46,
+                                            "status_message": "Maintenance."})
+    api.get("/movie/5").mock(return_value=unavailable)
+    with pytest.raises(TmdbUnavailableError):
+        discovery.hydrate(client, "movie", [5], region="US", images=ImageConfig.default())
 
 
 def test_hydration_asks_for_every_part_in_one_request_per_title(api, client):
