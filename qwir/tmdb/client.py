@@ -231,8 +231,8 @@ class TmdbClient:
             self._request_count += 1
         try:
             response = self._http.get(path, params=params, timeout=self._timeout_within(remaining))
-        except httpx.TransportError as exc:
-            return TmdbUnavailableError(f"TMDb could not be reached for /{path}: {_describe(exc)}")
+        except httpx.RequestError as exc:  # transport failures, and bodies that fail to decode
+            return TmdbUnavailableError(f"TMDb gave no usable answer for /{path}: {_describe(exc)}")
         if response.is_success:
             return self._parse(path, response)
         return self._error(path, response)
@@ -314,9 +314,14 @@ def _response_date(response: httpx.Response) -> float:
     return served_at.timestamp()
 
 
-def _describe(exc: httpx.TransportError) -> str:
-    # The exception text of a transport error can carry the request URL, so name only its kind.
-    kind = "timed out" if isinstance(exc, httpx.TimeoutException) else "network error"
+def _describe(exc: httpx.RequestError) -> str:
+    # The exception text of a request error can carry the request URL, so name only its kind.
+    if isinstance(exc, httpx.TimeoutException):
+        kind = "timed out"
+    elif isinstance(exc, httpx.DecodingError):
+        kind = "undecodable body"
+    else:
+        kind = "network error"
     return f"{kind} ({type(exc).__name__})"
 
 
