@@ -12,12 +12,31 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from qwir.extensions import cache, db
 from qwir.models import IdentityTag, MediaList
 from qwir.tmdb.redaction import redact
 
-qwir_cli = AppGroup("qwir", help="Qwir maintenance commands.")
+
+class QwirGroup(AppGroup):
+    """The `qwir` commands; a database that is unreachable or not set up ends in one line, not a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (OperationalError, ProgrammingError) as error:
+            raise click.ClickException(_database_problem(error)) from None
+
+
+def _database_problem(error: OperationalError | ProgrammingError) -> str:
+    # Only the driver's own first line: SQLAlchemy's full text adds the statement and its parameters.
+    reason = (str(error.orig).strip().splitlines() or [type(error.orig).__name__])[0]
+    return (f"the database is not reachable or not set up ({reason}); check DATABASE_URL, "
+            "then run `flask --app wsgi qwir bootstrap`")
+
+
+qwir_cli = QwirGroup("qwir", help="Qwir maintenance commands.")
 
 
 def init_app(app: Flask) -> None:
@@ -137,10 +156,8 @@ def _is_fresh(job: SyncJob) -> bool:
 
 def _run_syncs(jobs: Sequence[SyncJob], *, limit: int | None, trigger: str) -> None:
     """Run each sync, report one line per list, and exit non-zero when any failed."""
-    from qwir.tmdb_wiring import build_tmdb_client
-
     failures = []
-    with build_tmdb_client(current_app.config, cache=cache) as client:
+    with _tmdb_client() as client:
         for line, ok in _with_progress(jobs, lambda job: _sync_one(job, client, limit, trigger)):
             if not ok:
                 failures.append(line)
@@ -151,6 +168,17 @@ def _run_syncs(jobs: Sequence[SyncJob], *, limit: int | None, trigger: str) -> N
     if failures:
         raise click.ClickException(f"{len(failures)} of {len(jobs)} list syncs failed.")
     click.echo(f"Synced {len(jobs)} list{'s' if len(jobs) != 1 else ''}.")
+
+
+def _tmdb_client():
+    """The configured TMDb client; settings it cannot work with end the command with one clear line."""
+    from qwir.tmdb.errors import TmdbError
+    from qwir.tmdb_wiring import build_tmdb_client
+
+    try:
+        return build_tmdb_client(current_app.config, cache=cache)
+    except (ValueError, TmdbError) as error:
+        raise click.ClickException(f"check the TMDB_* settings: {error}") from None
 
 
 def _with_progress(jobs: Sequence[SyncJob], run):
