@@ -88,11 +88,12 @@ def generate_media_list_for_identity(tag: IdentityTag, *, limit: int = 20, media
         raise ValueError(f"media_type must be 'movie' or 'tv', got {media_type!r}")
     if limit < 1:
         raise ValueError("limit must be at least 1")
-    audit = audit or start_sync(tag, media_type=media_type, trigger=trigger)
     config = current_app.config
     own_client = client is None
+    # The client comes first: settings it refuses must not leave a running audit blocking the list.
     client = client or build_tmdb_client(config, cache=cache)
     try:
+        audit = audit or start_sync(tag, media_type=media_type, trigger=trigger)
         return _run_sync(tag, audit, client, limit=limit, media_type=media_type, config=config)
     finally:
         if own_client:
