@@ -15,7 +15,7 @@ from qwir.models import MEDIA_TYPES, SYNC_STATUSES, IdentityTag, MediaList, Sync
 from qwir.tmdb.cache import cache_key
 from qwir.tmdb.client import MOVIE_APPEND, TV_APPEND
 from qwir.tmdb.discovery import DEFAULT_KEYWORD_SEARCH_PAGES, MOVIE_CERTIFICATIONS_US, TV_CERTIFICATIONS_US
-from qwir.validation import Validation
+from qwir.validation import Validation, whole_number
 
 KEYWORD_SEPARATORS = r"[,\n]"
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -188,8 +188,8 @@ def _as_int(value: Any, *, typed: bool) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if not typed and isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
+    if not typed and isinstance(value, str):
+        return whole_number(value.strip())
     return None
 
 

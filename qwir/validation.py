@@ -5,6 +5,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+# The largest id (or count) a 32-bit INTEGER column holds, as on PostgreSQL: a larger number
+# names nothing we store, and binding it in a query fails in the driver instead of matching no row.
+MAX_ROW_ID = 2**31 - 1
+
+
+def whole_number(raw: object, *, low: int = 0, high: int = MAX_ROW_ID) -> int | None:
+    """`raw` as an int when it is plain ASCII digits from `low` to `high`; None otherwise.
+
+    `str.isdigit()` alone admits superscripts and other scripts' digits, some of which `int()`
+    rejects, and any length of digits, which overflows the database (or, past 4300 digits,
+    `int()` itself).
+    """
+    if not isinstance(raw, str) or not (raw.isascii() and raw.isdigit()):
+        return None
+    digits = raw.lstrip("0") or "0"
+    if len(digits) > len(str(high)):
+        return None
+    number = int(digits)
+    return number if low <= number <= high else None
+
 
 class Validation:
     """Collects errors by field so a form can be re-rendered with each message beside its field."""

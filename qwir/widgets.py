@@ -23,6 +23,7 @@ from qwir.extensions import db
 from qwir.models import IdentityTag, ListOverride, MediaItem, MediaList, MediaListItem, SyncAudit
 from qwir.preferences import Preferences
 from qwir.safety_topics import SafetyTopic, topics_touched
+from qwir.validation import whole_number
 
 try:  # The write side's job queue; the read side still renders (without queueing) when it is absent.
     from qwir.tasks import SyncAlreadyRunning, queue_sync
@@ -372,9 +373,10 @@ def _int_param(args, name: str, minimum: int, maximum: int) -> int | None:
     raw = (args.get(name) or "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or not minimum <= int(raw) <= maximum:
+    number = whole_number(raw, low=minimum, high=maximum)
+    if number is None:
         raise BadQuery(f"{name} must be a whole number from {minimum} to {maximum}.")
-    return int(raw)
+    return number
 
 
 def parse_planet_query(args) -> PlanetQuery:

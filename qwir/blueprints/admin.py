@@ -20,6 +20,7 @@ from qwir.htmx import hx_redirect, hx_trigger, vary_on_htmx, wants_fragment
 from qwir.models import SYNC_STATUSES, MediaItem, SyncAudit
 from qwir.tmdb.errors import TmdbError
 from qwir.tmdb_wiring import build_tmdb_client
+from qwir.validation import whole_number
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -215,12 +216,12 @@ def _list_and_item(slug: str, item_id: int):
 def pin(slug: str, item_id: int):
     """Pin a title to a position (1 is first); it keeps that place through regenerations."""
     media_list, item = _list_and_item(slug, item_id)
-    position = request.form.get("position", "").strip()
     last = max(len(media_list.entries), 1)
-    if not position.isdigit() or not 1 <= int(position) <= last:
+    position = whole_number(request.form.get("position", "").strip(), low=1, high=last)
+    if position is None:
         message = f"Give {item.title} a position from 1 to {last}."
         return _render_list_panel(media_list.tag, media_list.media_type, message), 422
-    catalog.pin_item(media_list, item, int(position) - 1)
+    catalog.pin_item(media_list, item, position - 1)
     return _render_list_panel(media_list.tag, media_list.media_type)
 
 
@@ -248,8 +249,7 @@ def audits():
     """Every sync, newest first, filtered by tag and status, paginated."""
     tag_slug = request.args.get("tag") or None
     status = request.args.get("status") if request.args.get("status") in SYNC_STATUSES else None
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() else 1
+    page = whole_number(request.args.get("page", "1"), low=1) or 1
     audit_page = curation.audit_page(tag_slug=tag_slug, status=status, page=page)
     filters = {"tag": tag_slug or "", "status": status or ""}
     template = "admin/_audit_log.html" if wants_fragment() else "admin/audits.html"

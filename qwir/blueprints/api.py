@@ -16,6 +16,7 @@ from qwir.models import MEDIA_TYPES, SyncAudit
 from qwir.openapi import openapi_document
 from qwir.preferences import InvalidPreferences, Preferences, parse_preferences
 from qwir.security import client_address, token_throttle
+from qwir.validation import whole_number
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -120,10 +121,10 @@ def _renamed(errors: dict[str, str]) -> dict[str, str]:
 
 
 def _limit() -> int:
-    raw = request.args.get("limit", str(MAX_ITEMS))
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_ITEMS:
+    limit = whole_number(request.args.get("limit", str(MAX_ITEMS)), low=1, high=MAX_ITEMS)
+    if limit is None:
         raise ApiProblem(400, "Bad Request", f"limit must be a whole number from 1 to {MAX_ITEMS}.")
-    return int(raw)
+    return limit
 
 
 def _not_ready(slug: str) -> ApiProblem:

@@ -11,6 +11,7 @@ from qwir.blueprints.pages import bad_query, member_response, not_found
 from qwir.extensions import cache
 from qwir.htmx import conditional
 from qwir.preferences import load_preferences
+from qwir.validation import whole_number
 
 bp = Blueprint("fragments", __name__, url_prefix="/fragments")
 bp.register_error_handler(widgets.NotFound, not_found)
@@ -60,9 +61,10 @@ def carousel(slug: str):
 def random_pick(slug: str):
     """A random title from a spotlight, different from the one shown (`exclude`) when possible."""
     exclude = request.args.get("exclude", "").strip()
-    if exclude and not exclude.isdigit():
+    exclude_id = whole_number(exclude) if exclude else None
+    if exclude and exclude_id is None:
         raise widgets.BadQuery("exclude must be a TMDb id (a whole number).")
-    pick = widgets.random_pick(slug, load_preferences(), exclude=int(exclude) if exclude else None)
+    pick = widgets.random_pick(slug, load_preferences(), exclude=exclude_id)
     return _uncached(render_template("feed/_random.html", pick=pick))
 
 
