@@ -8,6 +8,8 @@ from typing import Any
 # The largest id (or count) a 32-bit INTEGER column holds, as on PostgreSQL: a larger number
 # names nothing we store, and binding it in a query fails in the driver instead of matching no row.
 MAX_ROW_ID = 2**31 - 1
+# The URL converter for ids in routes: a larger number is a 404 from the router, before any query.
+ROW_ID = f"int(max={MAX_ROW_ID})"
 
 
 def whole_number(raw: object, *, low: int = 0, high: int = MAX_ROW_ID) -> int | None:

@@ -144,9 +144,10 @@ def _list_versions(lists: Sequence[MediaList]) -> list[str]:
 def _tag_for_list_slug(slug: str) -> tuple[IdentityTag, str] | None:
     """The tag and media type a spotlight slug names, whether or not the list exists yet."""
     match = LIST_SLUG.match(slug)
-    if not match:
+    tag_id = whole_number(match["id"], low=1) if match else None
+    if tag_id is None:
         return None
-    tag = db.session.get(IdentityTag, int(match["id"]))
+    tag = db.session.get(IdentityTag, tag_id)
     media_type = "tv" if match["kind"] == "series-spotlight" else "movie"
     if tag is None or tag.list_slug(media_type) != slug or media_type not in (tag.media_types or []):
         return None

@@ -20,7 +20,7 @@ from qwir.htmx import hx_redirect, hx_trigger, vary_on_htmx, wants_fragment
 from qwir.models import SYNC_STATUSES, MediaItem, SyncAudit
 from qwir.tmdb.errors import TmdbError
 from qwir.tmdb_wiring import build_tmdb_client
-from qwir.validation import whole_number
+from qwir.validation import ROW_ID, whole_number
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -169,7 +169,7 @@ def regenerate_all():
     return render_template("admin/_sync_all.html", audits=audits)
 
 
-@bp.get("/syncs/<int:audit_id>")
+@bp.get(f"/syncs/<{ROW_ID}:audit_id>")
 def sync_status(audit_id: int):
     """The progress of one sync; polled every second until it ends."""
     audit = db.session.get(SyncAudit, audit_id) or abort(404, description="No such sync.")
@@ -212,7 +212,7 @@ def _list_and_item(slug: str, item_id: int):
     return media_list, item
 
 
-@bp.post("/lists/<slug>/items/<int:item_id>/pin")
+@bp.post(f"/lists/<slug>/items/<{ROW_ID}:item_id>/pin")
 def pin(slug: str, item_id: int):
     """Pin a title to a position (1 is first); it keeps that place through regenerations."""
     media_list, item = _list_and_item(slug, item_id)
@@ -225,7 +225,7 @@ def pin(slug: str, item_id: int):
     return _render_list_panel(media_list.tag, media_list.media_type)
 
 
-@bp.post("/lists/<slug>/items/<int:item_id>/hide")
+@bp.post(f"/lists/<slug>/items/<{ROW_ID}:item_id>/hide")
 def hide(slug: str, item_id: int):
     """Hide a title from this list, now and after every regeneration."""
     media_list, item = _list_and_item(slug, item_id)
@@ -233,7 +233,7 @@ def hide(slug: str, item_id: int):
     return _render_list_panel(media_list.tag, media_list.media_type)
 
 
-@bp.post("/lists/<slug>/items/<int:item_id>/clear")
+@bp.post(f"/lists/<slug>/items/<{ROW_ID}:item_id>/clear")
 def clear(slug: str, item_id: int):
     """Undo a pin or a hide: the title goes back to where TMDb ranks it."""
     media_list, item = _list_and_item(slug, item_id)
@@ -285,7 +285,7 @@ def issue_token():
     return render_template("admin/tokens.html", tokens=tokens, issued=issued), 201
 
 
-@bp.post("/tokens/<int:token_id>/revoke")
+@bp.post(f"/tokens/<{ROW_ID}:token_id>/revoke")
 def revoke_token(token_id: int):
     """Revoke one of the curator's own tokens; it stops working at once."""
     try:

@@ -19,6 +19,7 @@ from qwir.preferences import (
     save_preferences,
 )
 from qwir.safety_topics import SAFETY_TOPICS
+from qwir.validation import ROW_ID
 
 bp = Blueprint("pages", __name__)
 
@@ -80,7 +81,7 @@ def planet(slug: str):
     return member_response(vary_on_htmx(response))
 
 
-@bp.get("/titles/<any(movie, tv):media_type>/<int:tmdb_id>")
+@bp.get(f"/titles/<any(movie, tv):media_type>/<{ROW_ID}:tmdb_id>")
 def title(media_type: str, tmdb_id: int):
     """A title page: facts, credits, where to watch in our region, and its identity tags."""
     region = current_app.config.get("TMDB_REGION") or "US"
