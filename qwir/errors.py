@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from qwir.extensions import db
@@ -34,7 +34,9 @@ def handle_http_error(error: HTTPException):
 
 
 def handle_unexpected_error(error: Exception):
+    """A bug or an outage: the log gets the traceback (secrets masked), the client a bare 500."""
     db.session.rollback()
+    current_app.log_exception((type(error), error, error.__traceback__))
     return handle_http_error(InternalServerError())
 
 
