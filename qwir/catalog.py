@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -54,6 +54,10 @@ class SyncAlreadyRunning(Exception):
 
 class NoKeywordsResolved(Exception):
     """None of a tag's keyword names matched a TMDb keyword, so there is nothing to discover."""
+
+
+class NoTitlesFound(Exception):
+    """TMDb answered with no titles at all for a list that has some stored; the list is kept."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -112,6 +116,7 @@ def _run_sync(tag: IdentityTag, audit: SyncAudit, client, *, limit: int, media_t
             plan = _plan(tag, keyword_ids, limit, media_type, config)
             db.session.commit()  # no transaction stays open while TMDb answers
             collection = _collect(client, plan, images.result())
+        _refuse_to_empty_a_stored_list(plan, collection.titles)
         media_list = _store_list(plan, collection.titles)
         outcome.update(stored_count=len(media_list.entries), list_id=media_list.id)
     except Exception as error:
@@ -152,6 +157,20 @@ def _override_summary(tag_id: int, media_type: str) -> tuple[frozenset[int], int
     hidden = frozenset(tmdb_id for tmdb_id, is_hidden, _ in rows if is_hidden)
     pinned = sum(1 for _, is_hidden, position in rows if not is_hidden and position is not None)
     return hidden, pinned
+
+
+def _refuse_to_empty_a_stored_list(plan: SyncPlan, titles: Sequence[MediaDetails]) -> None:
+    """An answer with no titles at all is more likely a TMDb or keyword problem than the truth."""
+    if titles:
+        return
+    stored = db.session.scalar(
+        select(func.count(MediaListItem.id)).join(MediaList, MediaList.id == MediaListItem.list_id)
+        .where(MediaList.tag_id == plan.tag_id, MediaList.media_type == plan.media_type)
+    )
+    if stored:
+        raise NoTitlesFound(
+            f"TMDb returned no titles for {plan.list_slug}; the {stored} stored titles were kept."
+        )
 
 
 def _collect(client, plan: SyncPlan, images) -> discovery.Found:

@@ -10,14 +10,27 @@ from dotenv import load_dotenv
 DEFAULT_TMDB_BASE_URL = "https://api.themoviedb.org/3"
 
 
-def _env_int(name: str, default: int) -> int:
+class SettingsError(ValueError):
+    """An environment variable holds something Qwir cannot use; the message names it."""
+
+
+def _env_number(name: str, default: float, kind: type[int] | type[float]):
     raw = os.environ.get(name, "").strip()
-    return int(raw) if raw else default
+    if not raw:
+        return default
+    try:
+        return kind(raw)
+    except ValueError:
+        expected = "a whole number" if kind is int else "a number"
+        raise SettingsError(f"{name} must be {expected}, not {raw!r}") from None
+
+
+def _env_int(name: str, default: int) -> int:
+    return _env_number(name, default, int)
 
 
 def _env_float(name: str, default: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    return float(raw) if raw else default
+    return _env_number(name, default, float)
 
 
 def settings_from_environment(instance_path: str) -> dict:

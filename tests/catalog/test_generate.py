@@ -146,6 +146,31 @@ def test_a_failing_tmdb_leaves_the_old_list_untouched_and_the_audit_failed(app, 
     assert SECRET not in audit.error_message and "[REDACTED]" in audit.error_message
 
 
+class EmptyDiscover(BrokenDiscover):
+    """A real sandbox client whose discover answers, but with no titles at all."""
+
+    def discover_movies(self, **params):
+        return {"page": 1, "results": [], "total_pages": 1, "total_results": 0}
+
+
+def test_an_answer_with_no_titles_keeps_the_stored_list(app, tag_named):
+    lesbian = tag_named("lesbian")
+    before = entry_ids(catalog.generate_media_list_for_identity(lesbian, limit=5))
+    cache.clear()
+    with build_tmdb_client(app.config) as sandbox, pytest.raises(catalog.NoTitlesFound, match="kept"):
+        catalog.generate_media_list_for_identity(lesbian, limit=5, client=EmptyDiscover(sandbox))
+    media_list = db.session.scalars(select(MediaList).where(MediaList.tag_id == lesbian.id)).one()
+    assert entry_ids(media_list) == before
+    assert (latest_audit().status, latest_audit().error_class) == ("failed", "NoTitlesFound")
+
+
+def test_a_first_sync_with_no_titles_stores_an_empty_list(app, tag_named):
+    gay = tag_named("gay")
+    with build_tmdb_client(app.config) as sandbox:
+        media_list = catalog.generate_media_list_for_identity(gay, limit=5, client=EmptyDiscover(sandbox))
+    assert media_list.entries == [] and latest_audit().status == "succeeded"
+
+
 def test_a_tag_whose_keywords_match_nothing_fails_clearly(tag_named):
     drag = tag_named("drag")
     drag.keyword_names, drag.keyword_ids = ["no such keyword anywhere"], []

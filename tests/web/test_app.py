@@ -1,5 +1,10 @@
 """The app factory and the health probe."""
 
+import pytest
+
+from qwir import create_app
+from qwir.config import SettingsError
+
 
 def test_healthz_answers_ok(client):
     response = client.get("/healthz")
@@ -17,3 +22,9 @@ def test_unknown_api_path_is_a_json_problem(client):
 def test_test_mapping_overrides_environment(app):
     assert app.config["TESTING"] is True
     assert app.config["SECRET_KEY"] == "test-secret-key"
+
+
+def test_a_malformed_number_in_the_environment_is_named_plainly(app_config, monkeypatch):
+    monkeypatch.setenv("TMDB_MAX_RETRIES", "abc")
+    with pytest.raises(SettingsError, match="TMDB_MAX_RETRIES must be a whole number, not 'abc'"):
+        create_app(app_config)
