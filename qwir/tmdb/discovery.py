@@ -79,7 +79,9 @@ class DiscoverFilters:
         if self.with_keywords:
             params["with_keywords"] = "|".join(str(i) for i in self.with_keywords)
         if self.without_keywords:
-            params["without_keywords"] = ",".join(str(i) for i in self.without_keywords)
+            # "|" asks TMDb to leave out a title carrying any of them; the hydrated keywords are
+            # checked again afterwards (_passes_filters), so the list never depends on it alone.
+            params["without_keywords"] = "|".join(str(i) for i in self.without_keywords)
         if self.language:
             params["language"] = self.language
         if self.original_language:
@@ -348,6 +350,9 @@ def _page_budget(count: int, max_extra_pages: int) -> int:
 
 def _passes_filters(hydrated: Hydrated, media_type: str, filters: DiscoverFilters) -> bool:
     if hydrated.details.adult and not filters.include_adult:
+        return False
+    carried = {int(k["id"]) for k in hydrated.details.keywords if k.get("id") is not None}
+    if carried & set(filters.without_keywords):
         return False
     return within_maturity(media_type, hydrated.certification, filters.max_certification)
 

@@ -86,7 +86,7 @@ def test_movie_discover_sends_every_filter_the_way_tmdb_expects(api, client):
     sent.pop("api_key")
     assert sent == {
         "include_adult": "false", "sort_by": "vote_average.desc", "with_keywords": "264386|9833",
-        "without_keywords": "445,12420", "language": "de-DE", "with_original_language": "fr",
+        "without_keywords": "445|12420", "language": "de-DE", "with_original_language": "fr",
         "primary_release_date.gte": "1990-01-01", "primary_release_date.lte": "2020-12-31",
         "region": "DE", "certification_country": "US", "certification.lte": "PG-13", "page": "1",
     }
@@ -102,7 +102,7 @@ def test_series_discover_uses_air_dates_and_series_sort_names(api, client):
     assert sent["sort_by"] == "first_air_date.asc"
     # /discover/tv has no region or certification filter: series rely on the re-check instead.
     assert "region" not in sent and "certification.lte" not in sent
-    assert sent["without_keywords"] == ",".join(map(str, discovery.EXPLICIT_CONTENT_KEYWORD_IDS))
+    assert sent["without_keywords"] == "|".join(map(str, discovery.EXPLICIT_CONTENT_KEYWORD_IDS))
 
 
 def test_adult_titles_are_only_requested_when_asked(api, client):
@@ -247,6 +247,22 @@ def test_maturity_recheck_drops_titles_and_fetches_more_pages_to_fill(api, clien
     assert [t.tmdb_id for t in found.titles] == [1, 4, 6, 8]
     assert found.dropped_for_maturity == 4  # R, unrated, NC-17 and the adult title
     assert discover.call_count == 3
+
+
+def test_a_blocked_keyword_that_slips_through_discover_is_dropped_after_hydration(api, client):
+    api.get("/discover/movie").mock(side_effect=paged({1: [1, 2]}))
+    blocked = discovery.EXPLICIT_CONTENT_KEYWORD_IDS[0]
+
+    def answer(request):
+        tmdb_id = int(request.url.path.rsplit("/", 1)[1])
+        payload = movie_payload(tmdb_id)
+        payload["keywords"] = {"keywords": [{"id": blocked if tmdb_id == 1 else 1, "name": "a keyword"}]}
+        return httpx.Response(200, json=payload)
+
+    api.get(url__regex=r"https://tmdb\.test/3/movie/\d+\?").mock(side_effect=answer)
+    found = discovery.collect_titles(client, "movie", DiscoverFilters(), count=2, region="US",
+                                     images=ImageConfig.default(), max_extra_pages=0)
+    assert [t.tmdb_id for t in found.titles] == [2]
 
 
 def test_over_fetching_is_bounded(api, client):
