@@ -33,7 +33,7 @@ def admin_urls(app) -> list[tuple[str, str]]:
     urls = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("admin."):
-            url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], rule.rule)
+            url = re.sub(r"<(?:\w+(?:\([^)]*\))?:)?(\w+)>", lambda m: values[m.group(1)], rule.rule)
             urls += [(method, url) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
     return urls
 
