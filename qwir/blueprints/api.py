@@ -16,7 +16,7 @@ from qwir.models import MEDIA_TYPES, SyncAudit
 from qwir.openapi import openapi_document
 from qwir.preferences import InvalidPreferences, Preferences, parse_preferences
 from qwir.security import client_address, token_throttle
-from qwir.validation import ROW_ID, whole_number
+from qwir.validation import MAX_ROW_ID, whole_number
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -233,11 +233,11 @@ def _already_running(tag, audit: SyncAudit | None) -> ApiProblem:
     return ApiProblem(409, "Conflict", f"A sync of {tag.name} is already running.", headers=headers, **extra)
 
 
-@bp.get(f"/syncs/<{ROW_ID}:audit_id>")
+@bp.get("/syncs/<int:audit_id>")
 def get_sync(audit_id: int):
     """The state of one sync: running, succeeded or failed with its redacted error (curators only)."""
     require_curator_token()
-    audit = db.session.get(SyncAudit, audit_id)
+    audit = db.session.get(SyncAudit, audit_id) if audit_id <= MAX_ROW_ID else None
     if audit is None:
         raise ApiProblem(404, "Not Found", f"No sync with id {audit_id}.")
     return serializers.audit_json(audit)
