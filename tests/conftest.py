@@ -15,7 +15,7 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 @pytest.fixture
 def shared_dir() -> Path:
-    """The workplace's ../shared folder (recorded TMDb payloads, demo facts); skip when absent."""
+    """The ../shared folder beside the checkout (recorded TMDb payloads, demo facts); skip when absent."""
     if not SHARED.is_dir():
         pytest.skip("../shared is not beside this checkout")
     return SHARED
