@@ -56,6 +56,12 @@ def settings_from_environment(instance_path: str) -> dict:
         "CELERY_BROKER_URL": broker_url or None,
         "SYNC_SCHEDULE_HOURS": _env_float("SYNC_SCHEDULE_HOURS", 24.0),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "").strip().upper() or "INFO",
+        # Host pages on other origins allowed to lazy-load our fragments (comma-separated).
+        "EMBED_ORIGINS": tuple(
+            origin.strip().rstrip("/")
+            for origin in os.environ.get("QWIR_EMBED_ORIGINS", "").split(",")
+            if origin.strip()
+        ),
     }
     settings.update(_cache_settings(redis_url, instance))
     return settings

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 
 from qwir import widgets
 from qwir.blueprints.pages import bad_query, member_response, not_found
+from qwir.embedding import allow_embedding, embedding_origin, external_url_for
 from qwir.extensions import cache
 from qwir.htmx import conditional
 from qwir.preferences import load_preferences
@@ -16,6 +17,28 @@ from qwir.validation import whole_number
 bp = Blueprint("fragments", __name__, url_prefix="/fragments")
 bp.register_error_handler(widgets.NotFound, not_found)
 bp.register_error_handler(widgets.BadQuery, bad_query)
+bp.after_request(allow_embedding)
+
+
+@bp.context_processor
+def links_for_host_pages() -> dict:
+    """Embedded on another origin, a fragment's links and posters must point back at us."""
+    if embedding_origin() is None:
+        return {}
+    base = request.host_url.rstrip("/")
+    live = bool(current_app.config.get("TMDB_API_KEY"))
+    image_base = widgets.image_base_url(live)
+    if image_base.startswith("/"):
+        image_base = base + image_base
+    return {
+        "url_for": external_url_for,
+        "poster_sources": lambda path: widgets.poster_sources(path, image_base),
+    }
+
+
+def _variant(etag: str) -> str:
+    """Embedded renderings (absolute links) are a variant of their own, in caches and ETags."""
+    return f"{etag}-embedded" if embedding_origin() else etag
 
 # Rendered fragments are shared by every worker through the app cache. Their key is the ETag,
 # which already names everything the output depends on (list revisions, preferences, size), so
@@ -44,7 +67,8 @@ def teaser():
     """The sign-in teaser: a poster wall drawn from several spotlights."""
     found = widgets.teaser(load_preferences())
     render = partial(render_template, "feed/_teaser.html", teaser=found)
-    return member_response(conditional(found.etag, partial(_cached_render, "teaser", found.etag, render)))
+    etag = _variant(found.etag)
+    return member_response(conditional(etag, partial(_cached_render, "teaser", etag, render)))
 
 
 @bp.get("/carousel/<slug>")
@@ -54,7 +78,8 @@ def carousel(slug: str):
     if found.pending:
         return _uncached(render_template("feed/_pending.html", carousel=found))
     render = partial(render_template, "feed/_carousel.html", carousel=found)
-    return member_response(conditional(found.etag, partial(_cached_render, "carousel", found.etag, render)))
+    etag = _variant(found.etag)
+    return member_response(conditional(etag, partial(_cached_render, "carousel", etag, render)))
 
 
 @bp.get("/random/<slug>")
@@ -73,6 +98,5 @@ def planet_more(slug: str):
     """The next page of a planet's browse grid, followed by its own "load more" link."""
     query = widgets.parse_planet_query(request.args)
     found = widgets.planet(slug, load_preferences(), query)
-    return member_response(
-        conditional(f"{found.etag}-more", partial(render_template, "planets/_more.html", planet=found))
-    )
+    render = partial(render_template, "planets/_more.html", planet=found)
+    return member_response(conditional(_variant(f"{found.etag}-more"), render))
