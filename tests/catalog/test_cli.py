@@ -52,7 +52,7 @@ def test_sync_needs_slugs_or_all(runner):
 
 
 def test_an_unreachable_tmdb_fails_with_one_line_and_no_secret(app_config, tmp_path):
-    key = "0123456789abcdef0123456789abcdef"
+    key = "0123456789abcdef" * 2
     app = create_app({**app_config, "TMDB_API_KEY": key, "TMDB_API_BASE_URL": "http://127.0.0.1:9/3",
                       "TMDB_MAX_RETRIES": 0})
     with app.app_context():

@@ -12,7 +12,7 @@ from qwir.tmdb.discovery import TV_CERTIFICATIONS_US
 from qwir.tmdb.errors import TmdbUnavailableError
 from qwir.tmdb_wiring import build_tmdb_client
 
-SECRET = "0123456789abcdef0123456789abcdef"
+SECRET = "0123456789abcdef" * 2
 
 
 def entry_ids(media_list: MediaList) -> list[int]:

@@ -19,7 +19,7 @@ def test_without_a_key_the_in_process_sandbox_answers():
 
 
 def test_with_a_key_the_client_goes_to_the_configured_tmdb(respx_mock):
-    key = "0123456789abcdef0123456789abcdef"
+    key = "0123456789abcdef" * 2
     respx_mock.get("https://tmdb.example/3/configuration").mock(
         return_value=httpx.Response(200, json={"images": {}}))
     config = {**BASE, "TMDB_API_KEY": key, "TMDB_API_BASE_URL": "https://tmdb.example/3"}

@@ -63,7 +63,7 @@ def test_readyz_reports_the_last_sync_and_the_last_success(app, client):
 
 
 def test_readyz_says_live_when_a_tmdb_key_is_set(broken_app):
-    app = broken_app(TMDB_API_KEY="0123456789abcdef0123456789abcdef")
+    app = broken_app(TMDB_API_KEY="0123456789abcdef" * 2)
     with app.app_context():
         db.create_all()
 

@@ -10,7 +10,7 @@ from qwir import create_app
 from qwir.extensions import db
 from qwir.models import IdentityTag, SyncAudit
 
-TMDB_KEY = "feedfacefeedfacefeedfacefeedface"
+TMDB_KEY = "feedface" * 4
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ class NoWait:
 
 @pytest.fixture
 def client():
-    with TmdbClient("0123456789abcdef0123456789abcdef", base_url=BASE, limiter=NoWait(),
+    with TmdbClient("0123456789abcdef" * 2, base_url=BASE, limiter=NoWait(),
                     sleep=lambda _s: None, cache={}) as tmdb:
         yield tmdb
 
