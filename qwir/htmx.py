@@ -1,7 +1,7 @@
 """The one rule for "fragment or full page", Vary, and htmx response headers.
 
-htmx-flask gives `request.htmx`; its reswap list is broken for `beforebegin`/`afterbegin`
-and it knows nothing of Vary, so the helpers we rely on live here.
+htmx-flask gives `request.htmx`; its response helpers know nothing of Vary (and its reswap list
+is broken), so the few helpers the views use live here.
 """
 
 from __future__ import annotations
@@ -11,11 +11,6 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Response, make_response, request
-
-RESWAPS = frozenset(
-    {"innerHTML", "outerHTML", "beforebegin", "afterbegin", "beforeend", "afterend", "delete",
-     "none"}
-)
 
 
 def wants_fragment() -> bool:
@@ -45,29 +40,6 @@ def conditional(etag: str, render: Callable[[], Any]) -> Response:
 def hx_redirect(response: Response, url: str) -> Response:
     """Ask htmx for a full-page navigation (never send htmx a 3xx)."""
     response.headers["HX-Redirect"] = url
-    return response
-
-
-def hx_location(response: Response, url: str, **options: Any) -> Response:
-    """Ask htmx to load `url` by ajax and push it to history."""
-    response.headers["HX-Location"] = json.dumps({"path": url, **options}) if options else url
-    return response
-
-
-def hx_push_url(response: Response, url: str) -> Response:
-    response.headers["HX-Push-Url"] = url
-    return response
-
-
-def hx_reswap(response: Response, swap: str) -> Response:
-    if swap.split(" ", 1)[0] not in RESWAPS:
-        raise ValueError(f"unknown htmx swap style: {swap!r}")
-    response.headers["HX-Reswap"] = swap
-    return response
-
-
-def hx_retarget(response: Response, selector: str) -> Response:
-    response.headers["HX-Retarget"] = selector
     return response
 
 
