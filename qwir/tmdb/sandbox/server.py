@@ -140,28 +140,9 @@ def make_sandbox_server(
     return server
 
 
-def serve(
-    host: str = "127.0.0.1",
-    port: int = 8765,
-    *,
-    api_key: str = DEFAULT_SANDBOX_KEY,
-    latency_ms: float = 0,
-    fail_rate: float = 0.0,
-    burst_every: int = 0,
-    burst_length: int = 0,
-    seed: int | None = None,
-) -> None:
-    """Run the sandbox server until interrupted (blocking)."""
-    server = make_sandbox_server(
-        host,
-        port,
-        api_key=api_key,
-        latency_ms=latency_ms,
-        fail_rate=fail_rate,
-        burst_every=burst_every,
-        burst_length=burst_length,
-        seed=seed,
-    )
+def serve(host: str = "127.0.0.1", port: int = 8765, **options: Any) -> None:
+    """Run the sandbox server until interrupted (blocking); options as for make_sandbox_server."""
+    server = make_sandbox_server(host, port, **options)
     try:
         server.serve_forever()
     finally:
