@@ -328,22 +328,35 @@ def feed_sections() -> list[FeedSection]:
 
 @dataclass
 class Teaser:
-    items: list[MediaItem]
-    etag: str
+    """A poster wall drawn in turn from every featured spotlight, so each identity shows.
+
+    The posters load on first use: a revalidation or a cached rendering needs only the lists.
+    """
+
+    lists: list[MediaList]
+    preferences: Preferences = field(repr=False)
+    size: int = TEASER_SIZE
+
+    @property
+    def etag(self) -> str:
+        return _etag("teaser", _list_versions(self.lists), self.preferences.fingerprint(), self.size)
+
+    @cached_property
+    def items(self) -> list[MediaItem]:
+        stored = _items_by_list(self.lists)
+        columns = [visible_items(stored[media_list.id], self.preferences) for media_list in self.lists]
+        chosen: dict[int, MediaItem] = {}
+        for row in range(max((len(column) for column in columns), default=0)):
+            for column in columns:
+                if row < len(column) and len(chosen) < self.size:
+                    chosen.setdefault(column[row].id, column[row])
+        return list(chosen.values())
 
 
 def teaser(preferences: Preferences, *, size: int = TEASER_SIZE) -> Teaser:
-    """A poster wall drawn in turn from every featured spotlight, so each identity shows."""
+    """The teaser of every featured spotlight, for the member's preferences."""
     lists = [media_list for tag in _featured_tags() for media_list in tag.lists]
-    items = _items_by_list(lists)
-    columns = [visible_items(items[media_list.id], preferences) for media_list in lists]
-    chosen: dict[int, MediaItem] = {}
-    for row in range(max((len(column) for column in columns), default=0)):
-        for column in columns:
-            if row < len(column) and len(chosen) < size:
-                chosen.setdefault(column[row].id, column[row])
-    etag = _etag("teaser", _list_versions(lists), preferences.fingerprint(), size)
-    return Teaser(list(chosen.values()), etag)
+    return Teaser(lists, preferences, size)
 
 
 # ---------------------------------------------------------------- planets
