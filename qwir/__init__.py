@@ -31,9 +31,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     _ensure_secret_key(app)
 
-    from qwir import logs
+    from qwir import i18n, logs
 
     logs.init_app(app)
+    i18n.init_app(app)
     _init_extensions(app)
     _register_blueprints(app)
 

@@ -56,6 +56,9 @@ def settings_from_environment(instance_path: str) -> dict:
         "CELERY_BROKER_URL": broker_url or None,
         "SYNC_SCHEDULE_HOURS": _env_float("SYNC_SCHEDULE_HOURS", 24.0),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "").strip().upper() or "INFO",
+        # Interface languages that have a catalog, and the one used when a member states none.
+        "QWIR_LOCALES": ("en", "fr"),
+        "QWIR_DEFAULT_LOCALE": os.environ.get("QWIR_DEFAULT_LOCALE", "").strip().lower() or "en",
         # Host pages on other origins allowed to lazy-load our fragments (comma-separated).
         "EMBED_ORIGINS": tuple(
             origin.strip().rstrip("/")
