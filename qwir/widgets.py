@@ -159,14 +159,15 @@ def _request_sync(tag: IdentityTag, media_type: str) -> None:
     if queue_sync is None or _recently_failed(tag, media_type):
         return
     try:
-        queue_sync(tag, media_type=media_type, trigger="fragment")
+        # In the background: a member's read never waits on TMDb (the job runs on a worker).
+        queue_sync(tag, media_type=media_type, trigger="fragment", background=True)
     except SyncAlreadyRunning:
         return
     except Exception:
-        # In-process jobs run inside this request: a failed first sync is in its audit row, and
-        # the member keeps the "being prepared" state rather than an error page.
+        # A broker that cannot be reached: the audit row says so, and the member keeps the
+        # "being prepared" state rather than an error page.
         db.session.rollback()
-        log.warning("first sync of %s (%s) failed", tag.slug, media_type, exc_info=True)
+        log.warning("first sync of %s (%s) could not be queued", tag.slug, media_type, exc_info=True)
 
 
 def _recently_failed(tag: IdentityTag, media_type: str) -> bool:
@@ -240,6 +241,11 @@ class Carousel:
         """How many of the list's titles the member's preferences leave out."""
         return self._selection[1]
 
+    @property
+    def single_title(self) -> bool:
+        """A surprise pick needs a choice: with one title there is nothing to surprise anyone with."""
+        return len(self.items) == 1
+
 
 def _pending_title(tag: IdentityTag, media_type: str) -> str:
     return f"{tag.name} {'series' if media_type == 'tv' else 'films'}"
@@ -299,6 +305,15 @@ class FeedSection:
     shelves: list[FeedShelf]
 
 
+@dataclass
+class HeldBack:
+    """A stored spotlight the feed leaves out because it holds too few titles to feature."""
+
+    media_list: MediaList
+    size: int
+    minimum: int
+
+
 def _featured_tags() -> Sequence[IdentityTag]:
     return db.session.scalars(
         select(IdentityTag)
@@ -308,22 +323,59 @@ def _featured_tags() -> Sequence[IdentityTag]:
     ).all()
 
 
-def _shelves(tag: IdentityTag) -> list[FeedShelf]:
-    """The movie spotlight always (pending until synced); the series one where a list exists."""
+def _shelves(tag: IdentityTag, held_back: frozenset[int] = frozenset()) -> list[FeedShelf]:
+    """The movie spotlight always (pending until synced); the series one where a list exists.
+
+    Lists in `held_back` (stored, but too thin to feature) are left out.
+    """
     stored = {media_list.media_type: media_list for media_list in tag.lists}
     shelves = []
     for media_type in ("movie", "tv"):
         media_list = stored.get(media_type)
         wanted = media_type == "movie" and media_type in (tag.media_types or [])
+        if media_list is not None and media_list.id in held_back:
+            continue
         if media_list is not None or wanted:
             title = media_list.title if media_list else _pending_title(tag, media_type)
             shelves.append(FeedShelf(tag.list_slug(media_type), title, media_type))
     return shelves
 
 
-def feed_sections() -> list[FeedSection]:
-    """One section per featured identity tag, in feature order, with its spotlight shelves."""
-    return [FeedSection(tag, _shelves(tag)) for tag in _featured_tags()]
+def _list_sizes(list_ids: Sequence[int]) -> dict[int, int]:
+    """How many titles each list shows before member filters: its entries less those hidden."""
+    entries = dict(
+        db.session.execute(
+            select(MediaListItem.list_id, func.count())
+            .where(MediaListItem.list_id.in_(list_ids))
+            .group_by(MediaListItem.list_id)
+        ).all()
+    )
+    hidden = dict(
+        db.session.execute(
+            select(ListOverride.list_id, func.count())
+            .where(ListOverride.list_id.in_(list_ids), ListOverride.hidden.is_(True))
+            .group_by(ListOverride.list_id)
+        ).all()
+    )
+    return {list_id: entries.get(list_id, 0) - hidden.get(list_id, 0) for list_id in list_ids}
+
+
+def held_back_spotlights(minimum: int) -> list[HeldBack]:
+    """Stored spotlights of featured tags with fewer than `minimum` titles, which the feed skips."""
+    lists = [media_list for tag in _featured_tags() for media_list in tag.lists]
+    sizes = _list_sizes([media_list.id for media_list in lists])
+    return [
+        HeldBack(media_list, sizes[media_list.id], minimum)
+        for media_list in lists
+        if sizes[media_list.id] < minimum
+    ]
+
+
+def feed_sections(min_titles: int = 0) -> list[FeedSection]:
+    """One section per featured identity tag, in feature order, with the spotlights worth featuring."""
+    held_back = frozenset(held.media_list.id for held in held_back_spotlights(min_titles))
+    sections = [FeedSection(tag, _shelves(tag, held_back)) for tag in _featured_tags()]
+    return [section for section in sections if section.shelves]
 
 
 @dataclass

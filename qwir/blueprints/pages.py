@@ -34,6 +34,7 @@ def member_context() -> dict:
         "demo_catalog": not live,
         "wants_fragment": wants_fragment,
         "poster_sources": lambda path: widgets.poster_sources(path, image_base),
+        "held_back_spotlights": lambda: widgets.held_back_spotlights(current_app.config["FEED_MIN_TITLES"]),
     }
 
 
@@ -59,7 +60,7 @@ def member_response(rv):
 @bp.get("/")
 def feed():
     """The member feed: one section per featured identity, each spotlight lazy-loaded."""
-    sections = widgets.feed_sections()
+    sections = widgets.feed_sections(min_titles=current_app.config["FEED_MIN_TITLES"])
     return member_response(render_template("pages/feed.html", sections=sections))
 
 

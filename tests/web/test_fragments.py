@@ -65,7 +65,7 @@ def test_no_list_yet_queues_a_sync_and_polls(client, app, catalog, monkeypatch):
     monkeypatch.setattr(widgets, "queue_sync", lambda tag, **kw: queued.append((tag.slug, kw)))
     response = client.get(f"/fragments/carousel/{catalog.trans_slug}", headers=hx())
     body = response.get_data(as_text=True)
-    assert queued == [("trans", {"media_type": "movie", "trigger": "fragment"})]
+    assert queued == [("trans", {"media_type": "movie", "trigger": "fragment", "background": True})]
     assert "being prepared" in body and 'aria-busy="true"' in body
     assert f'hx-get="/fragments/carousel/{catalog.trans_slug}" hx-trigger="load delay:2s"' in body
     assert f'id="shelf-{catalog.trans_slug}"' in root_of(body)
