@@ -83,7 +83,7 @@ def _load_curator(curator_id: str):
 
 
 def _register_blueprints(app: Flask) -> None:
-    from qwir.blueprints import admin, api, auth, fragments, health, pages, sandbox_images
+    from qwir.blueprints import admin, api, auth, catalog, fragments, health, pages, sandbox_images
 
-    for module in (pages, fragments, health, auth, admin, api, sandbox_images):
+    for module in (pages, catalog, fragments, health, auth, admin, api, sandbox_images):
         app.register_blueprint(module.bp)

@@ -35,20 +35,11 @@ log = logging.getLogger(__name__)
 
 CAROUSEL_SIZE = 12
 TEASER_SIZE = 12
-PLANET_PAGE_SIZE = 12
 FAILED_SYNC_COOLDOWN = dt.timedelta(minutes=1)
 POSTER_WIDTHS = (185, 342, 500)
 LIVE_IMAGE_BASE_URL = "https://image.tmdb.org/t/p/"
 SANDBOX_IMAGE_BASE_URL = "/sandbox/t/p/"
 LIST_SLUG = re.compile(r"^(?P<tag>[a-z0-9-]+?)-(?P<kind>series-spotlight|spotlight)-(?P<id>\d+)$")
-PLANET_SORTS = {
-    "spotlight": "Spotlight order",
-    "newest": "Newest first",
-    "oldest": "Oldest first",
-    "title": "Title A-Z",
-    "rating": "Best rated",
-}
-PLANET_FORMATS = {"all": "Everything", "movie": "Films", "tv": "Series"}
 FORMAT_NAMES = {"movie": "Films", "tv": "Series"}
 
 
@@ -414,53 +405,6 @@ def teaser(preferences: Preferences, *, size: int = TEASER_SIZE) -> Teaser:
 # ---------------------------------------------------------------- planets
 
 
-@dataclass(frozen=True)
-class PlanetQuery:
-    """Filters, sort and page of a planet's browse section, as they appear in its URL."""
-
-    media: str = "all"
-    genre: int | None = None
-    decade: int | None = None
-    sort: str = "spotlight"
-    page: int = 1
-
-    def params(self, **changes: object) -> dict[str, object]:
-        """URL parameters for this query with some changed; defaults are left out to keep URLs short."""
-        values = {**self.__dict__, **changes}
-        defaults = PlanetQuery().__dict__
-        return {name: value for name, value in values.items() if value != defaults[name]}
-
-    @property
-    def filtered(self) -> bool:
-        return self.media != "all" or self.genre is not None or self.decade is not None
-
-
-def _int_param(args, name: str, minimum: int, maximum: int) -> int | None:
-    raw = (args.get(name) or "").strip()
-    if not raw:
-        return None
-    number = whole_number(raw, low=minimum, high=maximum)
-    if number is None:
-        raise BadQuery(f"{name} must be a whole number from {minimum} to {maximum}.")
-    return number
-
-
-def parse_planet_query(args) -> PlanetQuery:
-    """Read `media`, `genre`, `decade`, `sort` and `page`; anything else unknown is a BadQuery."""
-    media = args.get("media") or "all"
-    sort = args.get("sort") or "spotlight"
-    if media not in PLANET_FORMATS:
-        raise BadQuery("media must be one of: " + ", ".join(PLANET_FORMATS))
-    if sort not in PLANET_SORTS:
-        raise BadQuery("sort must be one of: " + ", ".join(PLANET_SORTS))
-    decade = _int_param(args, "decade", 1870, 2100)
-    if decade is not None and decade % 10:
-        raise BadQuery("decade must be a year ending in 0, such as 1990.")
-    genre = _int_param(args, "genre", 1, 10**7)
-    page = _int_param(args, "page", 1, 500) or 1
-    return PlanetQuery(media, genre, decade, sort, page)
-
-
 @dataclass
 class Facet:
     value: object
@@ -470,16 +414,14 @@ class Facet:
 
 @dataclass
 class Planet:
+    """A planet's curated top: its spotlights once, then genre rails that repeat none of their titles.
+
+    The browse section below it answers from TMDb (qwir.browse), not from here.
+    """
+
     tag: IdentityTag
-    query: PlanetQuery
     spotlight_slugs: list[FeedShelf]
-    items: list[MediaItem]
-    total: int
-    page_items: list[MediaItem]
-    has_more: bool
     formats: list[Facet]
-    genres: list[Facet]
-    decades: list[Facet]
     genre_shelves: list[tuple[str, list[MediaItem]]]
     generated_at: dt.datetime | None
     etag: str
@@ -494,37 +436,18 @@ def _tag_by_slug(slug: str) -> IdentityTag:
     return tag
 
 
-def _planet_pool(tag: IdentityTag, preferences: Preferences) -> list[MediaItem]:
-    """Films and series of the tag's spotlights interleaved by position, filtered for the member."""
+def _planet_pool(tag: IdentityTag, preferences: Preferences) -> tuple[list[MediaItem], set[int]]:
+    """Films and series of the tag's spotlights interleaved by position, filtered for the member,
+    and the ids of those the spotlight rails themselves show (their first CAROUSEL_SIZE)."""
     ranked: list[tuple[int, str, MediaItem]] = []
+    in_spotlights: set[int] = set()
     items = _items_by_list(tag.lists)
     for media_list in tag.lists:
-        for position, item in enumerate(items[media_list.id]):
-            ranked.append((position, media_list.media_type, item))
+        visible = visible_items(items[media_list.id], preferences)
+        in_spotlights.update(item.id for item in visible[:CAROUSEL_SIZE])
+        ranked.extend((position, media_list.media_type, item) for position, item in enumerate(visible))
     ranked.sort(key=lambda entry: entry[:2])
-    return visible_items([item for _, _, item in ranked], preferences)
-
-
-def _matches(item: MediaItem, query: PlanetQuery) -> bool:
-    if query.media != "all" and item.media_type != query.media:
-        return False
-    if query.genre is not None and query.genre not in {g.get("id") for g in item.genres or []}:
-        return False
-    return query.decade is None or (item.year is not None and item.year // 10 * 10 == query.decade)
-
-
-def _sorted(items: list[MediaItem], sort: str) -> list[MediaItem]:
-    undated = dt.date.min
-    keys = {
-        "newest": (lambda item: item.release_date or undated, True),
-        "oldest": (lambda item: item.release_date or dt.date.max, False),
-        "title": (lambda item: item.title.casefold(), False),
-        "rating": (lambda item: item.vote_average or 0.0, True),
-    }
-    if sort not in keys:
-        return items
-    key, reverse = keys[sort]
-    return sorted(items, key=key, reverse=reverse)
+    return [item for _, _, item in ranked], in_spotlights
 
 
 def _genre_facets(items: list[MediaItem]) -> list[Facet]:
@@ -535,47 +458,43 @@ def _genre_facets(items: list[MediaItem]) -> list[Facet]:
     return [Facet(genre_id, name, count) for (genre_id, name), count in ranked]
 
 
-def _decade_facets(items: list[MediaItem]) -> list[Facet]:
-    counts = Counter(item.year // 10 * 10 for item in items if item.year)
-    return [Facet(decade, f"{decade}s", counts[decade]) for decade in sorted(counts)]
-
-
 def _format_facets(items: list[MediaItem]) -> list[Facet]:
     counts = Counter(item.media_type for item in items)
     return [Facet(kind, FORMAT_NAMES[kind], counts[kind]) for kind in ("movie", "tv") if counts[kind]]
 
 
-def _genre_shelves(items: list[MediaItem], genres: list[Facet], count: int = 3, size: int = 8):
+def _genre_shelves(items: list[MediaItem], genres: list[Facet], shown: set[int], count: int = 3,
+                   size: int = 8) -> list[tuple[str, list[MediaItem]]]:
+    """Up to `count` genre rails of titles not already on screen (spotlights or an earlier rail)."""
+    shown = set(shown)
     shelves = []
-    for facet in genres[:count]:
-        members = [item for item in items if facet.value in {g.get("id") for g in item.genres or []}]
-        shelves.append((facet.label, members[:size]))
+    for facet in genres:
+        members = [
+            item for item in items
+            if item.id not in shown and facet.value in {g.get("id") for g in item.genres or []}
+        ][:size]
+        if len(members) < 2:
+            continue
+        shown.update(item.id for item in members)
+        shelves.append((facet.label, members))
+        if len(shelves) == count:
+            break
     return shelves
 
 
-def planet(slug: str, preferences: Preferences, query: PlanetQuery) -> Planet:
-    """A planet's spotlights and its browse section: facets, the filtered and sorted titles, one page."""
+def planet(slug: str, preferences: Preferences) -> Planet:
+    """A planet's hero facts, its spotlights and its genre rails."""
     tag = _tag_by_slug(slug)
-    pool = _planet_pool(tag, preferences)
-    matching = _sorted([item for item in pool if _matches(item, query)], query.sort)
-    end = query.page * PLANET_PAGE_SIZE
-    genres = _genre_facets(pool)
+    pool, in_spotlights = _planet_pool(tag, preferences)
     versions = _list_versions(tag.lists)
     generated = [media_list.generated_at for media_list in tag.lists if media_list.generated_at]
     return Planet(
         tag=tag,
-        query=query,
         spotlight_slugs=_shelves(tag),
-        items=matching[:end],
-        total=len(matching),
-        page_items=matching[end - PLANET_PAGE_SIZE : end],
-        has_more=len(matching) > end,
         formats=_format_facets(pool),
-        genres=genres,
-        decades=_decade_facets(pool),
-        genre_shelves=[] if query.filtered else _genre_shelves(pool, genres),
+        genre_shelves=_genre_shelves(pool, _genre_facets(pool), in_spotlights),
         generated_at=max(generated, default=None),
-        etag=_etag("planet", tag.id, tag.updated_at, versions, preferences.fingerprint(), query),
+        etag=_etag("planet", tag.id, tag.updated_at, versions, preferences.fingerprint()),
     )
 
 

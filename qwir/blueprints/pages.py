@@ -7,8 +7,9 @@ from functools import partial
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from werkzeug.exceptions import BadRequest, NotFound
 
-from qwir import widgets
-from qwir.errors import handle_http_error
+from qwir import browse, widgets
+from qwir.blueprints.catalog import member_region, tmdb_client
+from qwir.errors import handle_http_error, wants_json
 from qwir.htmx import conditional, vary_on_htmx, wants_fragment
 from qwir.preferences import (
     MATURITY_CAPS,
@@ -42,10 +43,19 @@ def not_found(error: widgets.NotFound):
     return handle_http_error(NotFound(str(error)))
 
 
+def unknown_planet(error: browse.UnknownPlanet):
+    """The 404 for a planet that does not exist names the ones that do."""
+    if wants_json():
+        return handle_http_error(NotFound(str(error)))
+    page = render_template("errors/error.html", error=NotFound(str(error)), planets=browse.planet_index())
+    return member_response((page, 404))
+
+
 def bad_query(error: widgets.BadQuery):
     return handle_http_error(BadRequest(str(error)))
 
 
+bp.register_error_handler(browse.UnknownPlanet, unknown_planet)
 bp.register_error_handler(widgets.NotFound, not_found)
 bp.register_error_handler(widgets.BadQuery, bad_query)
 
@@ -72,14 +82,17 @@ def signin():
 
 @bp.get("/planets/<slug>")
 def planet(slug: str):
-    """One identity's planet; htmx filter, sort and page links get only the browse section."""
-    query = widgets.parse_planet_query(request.args)
-    found = widgets.planet(slug, load_preferences(), query)
-    fragment = wants_fragment()
-    template = "planets/_results.html" if fragment else "planets/planet.html"
-    render = partial(render_template, template, planet=found, sorts=widgets.PLANET_SORTS)
-    response = conditional(f"{found.etag}-{int(fragment)}", render)
-    return member_response(vary_on_htmx(response))
+    """One identity's planet: its curated top, then a browse of everything TMDb knows for it.
+
+    htmx filter, sort and page requests get only the browse section.
+    """
+    query = browse.parse_browse_query(request.args)
+    preferences = load_preferences()
+    found = browse.browse(tmdb_client(), slug, query, preferences, region=member_region(preferences))
+    if wants_fragment():
+        return vary_on_htmx(member_response(render_template("planets/_browse.html", browse=found)))
+    top = widgets.planet(slug, preferences)
+    return vary_on_htmx(member_response(render_template("planets/planet.html", planet=top, browse=found)))
 
 
 @bp.get(f"/titles/<any(movie, tv):media_type>/<{ROW_ID}:tmdb_id>")

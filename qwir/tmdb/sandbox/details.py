@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from qwir.tmdb.sandbox import derived
+from qwir.tmdb.sandbox import derived, discover
 from qwir.tmdb.sandbox.catalog import Catalog, Title
 from qwir.tmdb.sandbox.images import image_paths
 from qwir.tmdb.sandbox.responses import NOT_FOUND, TOO_MANY_APPENDS, fail
@@ -193,6 +193,26 @@ def _watch_providers(catalog: Catalog, media_type: str, title: Title) -> dict[st
     return {"results": derived.watch_providers(media_type, title)}
 
 
+def _recommendations(catalog: Catalog, media_type: str, title: Title) -> dict[str, Any]:
+    """Titles of the same kind sharing the most keywords with this one, then the most popular.
+
+    TMDb's own recommendations come from viewing patterns; shared keywords are the demo's stand-in.
+    Like TMDb, the list is of safe-for-work titles and each result names its `media_type`.
+    """
+    carried = set(title["keyword_ids"])
+    scored = [
+        (-len(carried & set(other["keyword_ids"])), -other["popularity"], other["id"], other)
+        for other in catalog.titles(media_type).values()
+        if other["id"] != title["id"] and not other["adult"] and carried & set(other["keyword_ids"])
+    ]
+    scored.sort(key=lambda entry: entry[:3])
+    results = [
+        discover.list_item(media_type, other, image_paths) | {"media_type": media_type, "adult": False}
+        for *_, other in scored[: discover.PAGE_SIZE]
+    ]
+    return {"page": 1, "results": results, "total_pages": 1, "total_results": len(results)}
+
+
 def _empty(shape: dict[str, Any]) -> Part:
     return lambda catalog, media_type, title: {
         key: list(value) if isinstance(value, list) else value for key, value in shape.items()
@@ -207,7 +227,7 @@ _SHARED_PARTS: dict[str, Part] = {
     "videos": _empty({"results": []}),
     "images": _empty({"backdrops": [], "logos": [], "posters": []}),
     "reviews": _empty(EMPTY_PAGE),
-    "recommendations": _empty(EMPTY_PAGE),
+    "recommendations": _recommendations,
     "similar": _empty(EMPTY_PAGE),
 }
 PARTS: dict[str, dict[str, Part]] = {

@@ -1,0 +1,80 @@
+"""Finding your way through the whole catalog: the planets index, search, and the browse "load more"."""
+
+from __future__ import annotations
+
+import threading
+
+from flask import Blueprint, current_app, render_template, request
+from flask_babel import get_locale
+
+from qwir import browse, search
+from qwir.extensions import cache
+from qwir.preferences import Preferences, load_preferences
+from qwir.tmdb_wiring import build_tmdb_client
+
+bp = Blueprint("catalog", __name__)
+
+_client_guard = threading.Lock()
+
+
+def tmdb_client():
+    """The app's one TMDb client (thread-safe), built on first use over the app's shared cache."""
+    clients = current_app.extensions
+    with _client_guard:
+        if "qwir_tmdb_client" not in clients:
+            clients["qwir_tmdb_client"] = build_tmdb_client(current_app.config, cache=cache)
+    return clients["qwir_tmdb_client"]
+
+
+def member_region(preferences: Preferences) -> str:
+    """Where the member watches: their own region when their preferences hold one, else the deployment's."""
+    return getattr(preferences, "region", None) or current_app.config.get("TMDB_REGION") or "US"
+
+
+@bp.app_context_processor
+def browse_choices() -> dict:
+    """The browse form's choices; language names in the member's interface language."""
+    names = get_locale().languages if get_locale() else {}
+    return {
+        "formats": browse.FORMATS,
+        "sorts": browse.SORTS,
+        "decades": range(browse.LAST_DECADE, browse.FIRST_DECADE - 10, -10),
+        "languages": [(code, names.get(code, code)) for code in browse.LANGUAGES],
+    }
+
+
+def _member_page(body, status: int = 200):
+    response = current_app.make_response((body, status))
+    response.vary.add("Cookie")
+    return response
+
+
+@bp.get("/planets")
+def planets():
+    """Every planet: name, description, how many titles its spotlights hold, and its colour."""
+    return _member_page(render_template("planets/index.html", planets=browse.planet_index()))
+
+
+@bp.get("/fragments/planets/<slug>/more")
+def planet_more(slug: str):
+    """The next browse page's titles, the count out of band, and the next "load more"."""
+    query = browse.parse_browse_query(request.args)
+    preferences = load_preferences()
+    found = browse.browse(tmdb_client(), slug, query, preferences, region=member_region(preferences))
+    return _member_page(render_template("planets/_more.html", browse=found))
+
+
+@bp.get("/search")
+def search_page():
+    """Search films and series; a plain form without JavaScript, results as you type with it."""
+    preferences = load_preferences()
+    found = search.search(tmdb_client(), request.args.get("q"), preferences)
+    return _member_page(render_template("search/search.html", found=found), found.status)
+
+
+@bp.get("/fragments/search")
+def search_results():
+    """Only the results region of the search page, for the active search."""
+    preferences = load_preferences()
+    found = search.search(tmdb_client(), request.args.get("q"), preferences)
+    return _member_page(render_template("search/_results.html", found=found), found.status)
