@@ -204,7 +204,7 @@ def _date(value: Any) -> dt.date | None:
         return None
 
 
-def _known_from_store(titles: Sequence[Title]) -> None:
+def fill_from_store(titles: Sequence[Title]) -> None:
     """Fill keywords and rating from titles a sync already stored: one query, no TMDb request."""
     for media_type in ("movie", "tv"):
         ids = [title.tmdb_id for title in titles if title.media_type == media_type]
@@ -224,7 +224,7 @@ def _known_from_store(titles: Sequence[Title]) -> None:
                 title.adult = title.adult or item.adult
 
 
-def _hydrate(client, titles: Sequence[Title]) -> None:
+def hydrate_missing(client, titles: Sequence[Title]) -> None:
     """Fetch keywords and rating (through the cache) for the titles still missing them."""
     missing = [title for title in titles if title.keyword_ids is None]
     for media_type in ("movie", "tv"):
@@ -258,13 +258,13 @@ def _must_know_details(preferences: Preferences) -> bool:
 def screen(client, titles: Sequence[Title], preferences: Preferences) -> list[Title]:
     """The titles the member may see, in order: stored facts first, then hydration where still needed."""
     candidates = [title for title in titles if not title.adult]
-    _known_from_store(candidates)
+    fill_from_store(candidates)
     if _must_know_details(preferences):
-        _hydrate(client, candidates)
+        hydrate_missing(client, candidates)
         # A title TMDb could not describe stays out: nothing is shown unchecked.
         candidates = [title for title in candidates if title.keyword_ids is not None]
     shown = [title for title in candidates if passes(title, preferences)]
-    _badge(shown)
+    badge(shown)
     return shown
 
 
@@ -272,7 +272,7 @@ def identity_tags() -> list[IdentityTag]:
     return db.session.scalars(select(IdentityTag).order_by(IdentityTag.name)).all()
 
 
-def _badge(titles: Sequence[Title], tags: Sequence[IdentityTag] | None = None) -> None:
+def badge(titles: Sequence[Title], tags: Sequence[IdentityTag] | None = None) -> None:
     """Identity badges for titles whose keywords are known."""
     tags = identity_tags() if tags is None else tags
     for title in titles:
@@ -293,7 +293,7 @@ class Browse:
     total: int
     total_pages: int
     left_out: int = 0
-    fallback: bool = False
+    fallback: str | None = None  # "unavailable" (TMDb down) or "unresolved" (keywords not known yet)
     genres: list[dict[str, Any]] = field(default_factory=list)
     providers: list[dict[str, Any]] = field(default_factory=list)
     region: str = "US"
@@ -354,7 +354,7 @@ def browse(client, slug: str, query: BrowseQuery, preferences: Preferences, *, r
     """One page of everything TMDb knows for the planet's identity; stored titles when TMDb is down."""
     tag = planet_tag(slug)
     if not tag.keyword_ids:
-        return _fallback(tag, query, preferences, region)
+        return _fallback(tag, query, preferences, region, "unresolved")
     try:
         call = client.discover_movies if query.media_type == "movie" else client.discover_tv
         answer = call(**discover_params(tag, query, preferences, region))
@@ -364,7 +364,7 @@ def browse(client, slug: str, query: BrowseQuery, preferences: Preferences, *, r
         found = [title for title in found if title is not None]
         shown = screen(client, found, preferences)
     except TmdbError:
-        return _fallback(tag, query, preferences, region)
+        return _fallback(tag, query, preferences, region, "unavailable")
     total = min(int(answer.get("total_results") or 0), MAX_PAGE * PAGE_SIZE)
     return Browse(
         tag=tag, query=query, titles=shown, total=total,
@@ -373,14 +373,15 @@ def browse(client, slug: str, query: BrowseQuery, preferences: Preferences, *, r
     )
 
 
-def _fallback(tag: IdentityTag, query: BrowseQuery, preferences: Preferences, region: str) -> Browse:
+def _fallback(tag: IdentityTag, query: BrowseQuery, preferences: Preferences, region: str,
+              reason: str) -> Browse:
     """The identity's stored titles, filtered like the browse query, so the planet still answers."""
     items = [item for item in _stored_titles(tag, preferences) if _stored_match(item, query)]
     items = _stored_sorted(items, query.sort)
     start = (query.page - 1) * PAGE_SIZE
     return Browse(
         tag=tag, query=query, titles=items[start:start + PAGE_SIZE], total=len(items),
-        total_pages=max(1, math.ceil(len(items) / PAGE_SIZE)), fallback=True, region=region,
+        total_pages=max(1, math.ceil(len(items) / PAGE_SIZE)), fallback=reason, region=region,
     )
 
 

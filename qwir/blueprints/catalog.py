@@ -6,13 +6,26 @@ import threading
 
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import get_locale
+from werkzeug.exceptions import BadRequest, NotFound
 
-from qwir import browse, search
+from qwir import browse, search, widgets
+from qwir.errors import handle_http_error
 from qwir.extensions import cache
 from qwir.preferences import Preferences, load_preferences
 from qwir.tmdb_wiring import build_tmdb_client
 
 bp = Blueprint("catalog", __name__)
+
+
+@bp.errorhandler(widgets.NotFound)
+def not_found(error: widgets.NotFound):
+    return handle_http_error(NotFound(str(error)))
+
+
+@bp.errorhandler(widgets.BadQuery)
+def bad_query(error: widgets.BadQuery):
+    return handle_http_error(BadRequest(str(error)))
+
 
 _client_guard = threading.Lock()
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from werkzeug.exceptions import BadRequest, NotFound
+from werkzeug.exceptions import BadRequest, NotFound, ServiceUnavailable
 
-from qwir import browse, widgets
+from qwir import browse, titles, widgets
 from qwir.blueprints.catalog import member_region, tmdb_client
 from qwir.errors import handle_http_error, wants_json
-from qwir.htmx import conditional, vary_on_htmx, wants_fragment
+from qwir.htmx import vary_on_htmx, wants_fragment
 from qwir.preferences import (
     MATURITY_CAPS,
     InvalidPreferences,
@@ -20,6 +18,7 @@ from qwir.preferences import (
     save_preferences,
 )
 from qwir.safety_topics import SAFETY_TOPICS
+from qwir.security import DEFAULT_CSP, content_security_policy
 from qwir.validation import ROW_ID
 
 bp = Blueprint("pages", __name__)
@@ -35,6 +34,7 @@ def member_context() -> dict:
         "demo_catalog": not live,
         "wants_fragment": wants_fragment,
         "poster_sources": lambda path: widgets.poster_sources(path, image_base),
+        "image_url": lambda path, size: f"{image_base}{size}{path}" if path else None,
         "held_back_spotlights": lambda: widgets.held_back_spotlights(current_app.config["FEED_MIN_TITLES"]),
     }
 
@@ -97,11 +97,23 @@ def planet(slug: str):
 
 @bp.get(f"/titles/<any(movie, tv):media_type>/<{ROW_ID}:tmdb_id>")
 def title(media_type: str, tmdb_id: int):
-    """A title page: facts, credits, where to watch in our region, and its identity tags."""
-    region = current_app.config.get("TMDB_REGION") or "US"
-    found = widgets.title_details(media_type, tmdb_id, load_preferences(), region=region)
-    response = conditional(found.etag, partial(render_template, "titles/title.html", view=found))
-    return member_response(response)
+    """Any title TMDb knows: facts, cast, seasons, where to watch, identities, more like it, a trailer."""
+    preferences = load_preferences()
+    region = member_region(preferences)
+    found = titles.title_page(tmdb_client(), media_type, tmdb_id, preferences, region=region)
+    response = member_response(render_template("titles/title.html", view=found))
+    if found.trailer is not None and not found.withheld:
+        # The trailer's frame may load from its own host, and from nowhere else.
+        policy = {**DEFAULT_CSP, "frame-src": found.trailer.host}
+        response.headers["Content-Security-Policy"] = content_security_policy(policy)
+    return response
+
+
+def title_unavailable(error: titles.TitleUnavailable):
+    return handle_http_error(ServiceUnavailable(str(error)))
+
+
+bp.register_error_handler(titles.TitleUnavailable, title_unavailable)
 
 
 def _render_preferences(preferences: Preferences, errors: dict | None = None, saved: bool = False) -> str:

@@ -60,7 +60,7 @@ def test_feed_holds_back_thin_spotlights_and_the_admin_says_why(app, client, cat
     assert f"shelf-{catalog.trans_slug}" not in feed and f"shelf-{catalog.movie_slug}" in feed
     dashboard = curator_client.get("/admin").get_data(as_text=True)
     assert 'id="held-back-trans-spotlight-' in dashboard
-    assert "1 title, fewer than the 4 the feed needs to feature a spotlight." in dashboard
+    assert "1 title, fewer than the 3 the feed needs to feature a spotlight." in dashboard
 
 
 def test_an_empty_spotlight_says_it_is_empty_not_that_preferences_hide_it(app, client, catalog):

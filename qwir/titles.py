@@ -1,0 +1,207 @@
+"""Title pages for any TMDb id, live or sandbox: fetched on demand through the cache, never stored.
+
+One details request (credits, ratings, keywords, providers, videos and recommendations appended)
+answers a page; recommendations are kept to titles that carry an identity keyword and pass the
+member's filters, hydrated through the cache. When TMDb cannot answer, a title a sync stored
+still shows from the database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from qwir import browse, widgets
+from qwir.extensions import db
+from qwir.models import IdentityTag
+from qwir.preferences import Preferences
+from qwir.safety_topics import SAFETY_TOPICS, SafetyTopic, topics_touched
+from qwir.tmdb import discovery
+from qwir.tmdb.client import MOVIE_APPEND, TV_APPEND
+from qwir.tmdb.errors import TmdbError, TmdbNotFoundError, TmdbValidationError
+from qwir.tmdb.normalize import normalize_details
+
+TITLE_APPEND = {
+    "movie": (*MOVIE_APPEND, "videos", "recommendations"),
+    "tv": (*TV_APPEND, "videos", "recommendations"),
+}
+RECOMMENDATIONS_CHECKED = 12  # bounds the hydration a cold page may need
+# Embeds that set no cookies until played, and the shape of each site's video keys.
+VIDEO_HOSTS = {"YouTube": "https://www.youtube-nocookie.com", "Vimeo": "https://player.vimeo.com"}
+VIDEO_KEYS = {"YouTube": re.compile(r"[A-Za-z0-9_-]{6,32}"), "Vimeo": re.compile(r"\d{1,12}")}
+ALL_TOPICS = tuple(topic.slug for topic in SAFETY_TOPICS)
+
+
+class TitleUnavailable(LookupError):
+    """TMDb cannot answer for a title that no sync has stored."""
+
+
+@dataclass(frozen=True)
+class Trailer:
+    """An official trailer on a host we can embed without cookies until the member presses play."""
+
+    site: str
+    key: str
+    name: str
+
+    @property
+    def host(self) -> str:
+        return VIDEO_HOSTS[self.site]
+
+    @property
+    def embed_url(self) -> str:
+        if self.site == "YouTube":
+            return f"{self.host}/embed/{self.key}?autoplay=1&rel=0"
+        return f"{self.host}/video/{self.key}?autoplay=1&dnt=1"
+
+    @property
+    def watch_url(self) -> str:
+        if self.site == "YouTube":
+            return f"https://www.youtube.com/watch?v={self.key}"
+        return f"https://vimeo.com/{self.key}"
+
+
+def official_trailer(videos: Any) -> Trailer | None:
+    """The best trailer of a `videos` part: official first, then YouTube, then the newest."""
+    results = videos.get("results") if isinstance(videos, dict) else None
+    candidates = [
+        video for video in results or []
+        if isinstance(video, dict) and video.get("type") == "Trailer" and video.get("site") in VIDEO_HOSTS
+        and VIDEO_KEYS[video["site"]].fullmatch(str(video.get("key") or ""))
+    ]
+    if not candidates:
+        return None
+    candidates.sort(key=lambda video: (not video.get("official"), video["site"] != "YouTube",
+                                       _reverse(str(video.get("published_at") or ""))))
+    best = candidates[0]
+    return Trailer(best["site"], str(best["key"]), str(best.get("name") or ""))
+
+
+def _reverse(text: str) -> tuple[int, ...]:
+    return tuple(-ord(char) for char in text)
+
+
+@dataclass
+class TitlePage:
+    item: Any  # MediaDetails from TMDb, or the stored MediaItem when TMDb is down
+    tags: list[IdentityTag]
+    region: str
+    providers: dict
+    avoided_topics: list[SafetyTopic]
+    content_notes: list[SafetyTopic]
+    above_cap: bool
+    seasons: list[dict] = field(default_factory=list)
+    trailer: Trailer | None = None
+    more_like_this: list[browse.Title] = field(default_factory=list)
+    stored: bool = False
+
+    @property
+    def withheld(self) -> bool:
+        """True when the member's preferences keep this title's poster and details out of sight."""
+        return bool(self.avoided_topics) or self.above_cap
+
+    @property
+    def genre_planet(self) -> IdentityTag | None:
+        """The planet whose browse a genre chip opens: the first identity the title carries."""
+        return self.tags[0] if self.tags else None
+
+    @property
+    def tmdb_url(self) -> str:
+        return f"https://www.themoviedb.org/{self.item.media_type}/{self.item.tmdb_id}"
+
+    @property
+    def imdb_url(self) -> str | None:
+        return f"https://www.imdb.com/title/{self.item.imdb_id}/" if self.item.imdb_id else None
+
+
+def _fetch(client, media_type: str, tmdb_id: int) -> dict:
+    fetch = client.movie_details if media_type == "movie" else client.tv_details
+    return fetch(tmdb_id, append=TITLE_APPEND[media_type])
+
+
+def title_page(client, media_type: str, tmdb_id: int, preferences: Preferences, *, region: str) -> TitlePage:
+    """Any title TMDb knows; NotFound for unknown ids and adult titles, stored facts when TMDb is down."""
+    try:
+        payload = _fetch(client, media_type, tmdb_id)
+    except TmdbValidationError:
+        raise widgets.NotFound(f"No {media_type} with TMDb id {tmdb_id}.") from None
+    except TmdbNotFoundError:
+        # TMDb dropped it (or never had it): what a sync stored may still be shown, else a 404.
+        return _stored_page(media_type, tmdb_id, preferences, region, missing=True)
+    except TmdbError:
+        return _stored_page(media_type, tmdb_id, preferences, region)
+    details = normalize_details(media_type, payload, region=region)
+    if details.adult:
+        raise widgets.NotFound(f"No {media_type} with TMDb id {tmdb_id}.")
+    keyword_ids = {int(keyword["id"]) for keyword in details.keywords if "id" in keyword}
+    rating = discovery.certification_from_payload(payload, media_type, browse.CERTIFICATION_COUNTRY)
+    regional = details.providers.get(region)
+    return TitlePage(
+        item=details,
+        tags=_tags_carrying(keyword_ids),
+        region=region,
+        providers=dataclasses.asdict(regional) if regional else {},
+        avoided_topics=topics_touched(keyword_ids, preferences.avoid_topics),
+        content_notes=topics_touched(keyword_ids, ALL_TOPICS),
+        above_cap=not preferences.rating_allowed(media_type, rating),
+        seasons=_seasons(payload),
+        trailer=official_trailer(payload.get("videos")),
+        more_like_this=_more_like_this(client, payload, media_type, preferences),
+    )
+
+
+def _stored_page(media_type: str, tmdb_id: int, preferences: Preferences, region: str, *,
+                 missing: bool = False) -> TitlePage:
+    try:
+        view = widgets.title_details(media_type, tmdb_id, preferences, region=region)
+    except widgets.NotFound:
+        if missing:
+            raise
+        raise TitleUnavailable(f"TMDb is not answering for {media_type} {tmdb_id}.") from None
+    return TitlePage(
+        item=view.item, tags=view.tags, region=region, providers=view.providers,
+        avoided_topics=view.avoided_topics, content_notes=topics_touched(view.item.keyword_ids, ALL_TOPICS),
+        above_cap=view.above_cap, stored=not missing,
+    )
+
+
+def _tags_carrying(keyword_ids: set[int]) -> list[IdentityTag]:
+    tags = db.session.scalars(select(IdentityTag).order_by(IdentityTag.feature_position, IdentityTag.name))
+    return [tag for tag in tags if keyword_ids & set(tag.keyword_ids or [])]
+
+
+def _seasons(payload: dict) -> list[dict]:
+    seasons = payload.get("seasons") if isinstance(payload.get("seasons"), list) else []
+    return [
+        {"name": str(season.get("name") or ""), "episodes": season.get("episode_count"),
+         "air_date": str(season.get("air_date") or "")[:4]}
+        for season in seasons if isinstance(season, dict)
+    ]
+
+
+def _identity_keyword_ids() -> set[int]:
+    return {keyword_id for tag in browse.identity_tags() for keyword_id in tag.keyword_ids or []}
+
+
+def _more_like_this(client, payload: dict, media_type: str, preferences: Preferences) -> list[browse.Title]:
+    """TMDb's recommendations that carry an identity keyword and pass the member's filters."""
+    part = payload.get("recommendations") if isinstance(payload.get("recommendations"), dict) else {}
+    found = [browse.title_from_result(result, media_type) for result in part.get("results") or []]
+    candidates = [title for title in found if title is not None and not title.adult][:RECOMMENDATIONS_CHECKED]
+    browse.fill_from_store(candidates)
+    with contextlib.suppress(TmdbError):  # titles left unknown drop out below: none shows unchecked
+        browse.hydrate_missing(client, candidates)
+    identity = _identity_keyword_ids()
+    kept = [
+        title for title in candidates
+        if title.keyword_ids is not None and title.keyword_ids & identity
+        and browse.passes(title, preferences)
+    ]
+    browse.badge(kept)
+    return kept
+
