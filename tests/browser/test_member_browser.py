@@ -50,28 +50,6 @@ def test_surprise_me_swaps_in_another_title(page):
     assert page.evaluate("document.activeElement.id") == f"surprise-{slug}"  # focus survives the swap
 
 
-def test_planet_filters_sort_and_load_more_with_the_back_button(page):
-    page.goto("/planets/queer")
-    cards = page.locator("#planet-grid > li.card")
-    expect(cards).to_have_count(12)
-    page.locator("#filter-media-movie").click()
-    expect(page).to_have_url(re.compile(r"/planets/queer\?media=movie$"))
-    expect(page.locator("#filter-media-movie")).to_have_attribute("aria-current", "true")
-    page.locator("#sort-title").click()
-    expect(page).to_have_url(re.compile(r"media=movie&sort=title$"))
-    titles = page.locator("#planet-grid .card__title").all_inner_texts()
-    assert titles == sorted(titles, key=str.casefold)
-    page.locator("#planet-more").click()
-    expect(page).to_have_url(re.compile(r"page=2"))
-    assert cards.count() > 12
-    page.go_back()
-    expect(page).to_have_url(re.compile(r"media=movie&sort=title$"))
-    expect(cards).to_have_count(12)
-    page.go_back()
-    expect(page).to_have_url(re.compile(r"\?media=movie$"))
-    expect(page.locator("#sort-spotlight")).to_have_attribute("aria-current", "true")
-
-
 def test_a_carousel_works_with_the_keyboard_alone(page):
     page.goto("/")
     slug = first_shelf_id(page).removeprefix("shelf-")
