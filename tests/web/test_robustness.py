@@ -31,6 +31,7 @@ GARBAGE = ["", "-1", "0", HUGE, "9" * 5000, "abc", "²", "١٢", "ünï✨码", 
 ONE_AT_A_TIME = ["²", HUGE, "abc"]
 QUERY_PARAMS = [
     "page", "sort", "media", "genre", "decade", "exclude", "saved", "limit", "max_certification",
+    "format", "language", "services", "min_votes", "q",
     "avoid", "media_type", "tag", "status", "keyword_names", "next",
 ]
 FORM_FIELDS = [
@@ -51,7 +52,7 @@ PATH_VALUES = {
 }
 LIST_ROUTES = re.compile(r"/(lists|carousel|random)/<slug>")
 # Blueprints (and Flask's static route) whose routes the walk visits.
-AREAS = ["pages", "fragments", "health", "auth", "admin", "api", "sandbox_images", "static"]
+AREAS = ["pages", "catalog", "fragments", "health", "auth", "admin", "api", "sandbox_images", "static"]
 PLACEHOLDER = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 
 
