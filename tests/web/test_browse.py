@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -137,6 +139,17 @@ def test_browse_answers_come_from_the_cache_the_second_time(client, planet, tmdb
     for _ in range(3):
         assert client.get("/planets/queer").status_code == 200
     assert route.call_count == 1
+
+
+def test_concurrent_cold_visits_share_one_discover_request(app, planet, tmdb):
+    def slow_page(request):
+        time.sleep(0.2)
+        return httpx.Response(200, json=page([result(1, "Carol")]))
+
+    route = tmdb.get("/discover/movie").mock(side_effect=slow_page)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(lambda _: app.test_client().get("/planets/queer").status_code, range(8)))
+    assert statuses == [200] * 8 and route.call_count == 1
 
 
 def test_tmdb_down_falls_back_to_the_stored_titles_with_a_plain_notice(client, planet, tmdb):
