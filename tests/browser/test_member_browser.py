@@ -116,7 +116,8 @@ def _title_path(app) -> str:
         return f"/titles/movie/{shown.items[0].tmdb_id}"
 
 
-@pytest.mark.parametrize("path", ["/", "/signin", "/planets/lesbian", "title"])
+@pytest.mark.parametrize("path", ["/", "/signin", "/planets/lesbian", "title", "/planets", "/search?q=love",
+                                  "/titles/movie/142", "/planets/nowhere"])
 def test_axe_finds_no_serious_violation(axe_page, live_app, path):
     path = _title_path(live_app) if path == "title" else path
     axe_page.goto(path)
@@ -135,7 +136,8 @@ def test_screenshots_at_phone_and_desktop_widths(browser, live_url, width):
     SCREENSHOTS.mkdir(exist_ok=True)
     context = browser.new_context(base_url=live_url, viewport={"width": width, "height": 900})
     tab = context.new_page()
-    for name, path in (("feed", "/"), ("planet", "/planets/queer"), ("signin", "/signin")):
+    for name, path in (("feed", "/"), ("planet", "/planets/queer"), ("signin", "/signin"),
+                       ("planets", "/planets"), ("search", "/search?q=love"), ("title", "/titles/movie/142")):
         tab.goto(path)
         tab.wait_for_load_state("networkidle")
         tab.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
