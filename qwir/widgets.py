@@ -351,9 +351,10 @@ def _list_sizes(list_ids: Sequence[int]) -> dict[int, int]:
     return {list_id: entries.get(list_id, 0) - hidden.get(list_id, 0) for list_id in list_ids}
 
 
-def held_back_spotlights(minimum: int) -> list[HeldBack]:
+def held_back_spotlights(minimum: int, tags: Sequence[IdentityTag] | None = None) -> list[HeldBack]:
     """Stored spotlights of featured tags with fewer than `minimum` titles, which the feed skips."""
-    lists = [media_list for tag in _featured_tags() for media_list in tag.lists]
+    tags = _featured_tags() if tags is None else tags
+    lists = [media_list for tag in tags for media_list in tag.lists]
     sizes = _list_sizes([media_list.id for media_list in lists])
     return [
         HeldBack(media_list, sizes[media_list.id], minimum)
@@ -364,8 +365,9 @@ def held_back_spotlights(minimum: int) -> list[HeldBack]:
 
 def feed_sections(min_titles: int = 0) -> list[FeedSection]:
     """One section per featured identity tag, in feature order, with the spotlights worth featuring."""
-    held_back = frozenset(held.media_list.id for held in held_back_spotlights(min_titles))
-    sections = [FeedSection(tag, _shelves(tag, held_back)) for tag in _featured_tags()]
+    tags = _featured_tags()
+    held_back = frozenset(held.media_list.id for held in held_back_spotlights(min_titles, tags))
+    sections = [FeedSection(tag, _shelves(tag, held_back)) for tag in tags]
     return [section for section in sections if section.shelves]
 
 
