@@ -24,7 +24,7 @@ from qwir.tmdb.images import fetch_image
 from qwir.tmdb.sandbox import UnknownImageError
 from qwir.tmdb.sandbox.raster import render_poster_png
 
-DESIGN = "1"  # bump when the drawing changes, so every cached card is drawn again
+DESIGN = "2"  # bump when the drawing changes, so every cached card is drawn again
 CARD_CACHE_SECONDS = 30 * 24 * 3600
 POSTER_CACHE_SECONDS = 7 * 24 * 3600
 # Unfurlers never send our cookie, so a card shows what a visitor with default preferences sees.
@@ -55,7 +55,8 @@ def spotlight_source(slug: str) -> CardSource:
     tag = found.tag
     return CardSource(
         _version("spotlight", found.etag, tag.updated_at),
-        lambda: ShareCard(_("Spotlight"), tag.name, found.title, tag.theme, _posters(found.items)),
+        lambda: ShareCard(_("Spotlight"), tag.name, tag.description or found.title, tag.theme,
+                          _posters(found.items)),
     )
 
 

@@ -19,6 +19,8 @@ MARGIN = 64
 POSTER_WIDTH, POSTER_HEIGHT = 156, 234
 POSTER_GAP = 24
 MAX_POSTERS = 6
+# zlib level 6: Pillow's `optimize` made cards about 15% smaller at four times the drawing time.
+PNG_COMPRESSION = 6
 
 # The planet themes of static/css/qwir.css: --accent, --accent-bright, --glow.
 THEME_COLOURS = {
@@ -78,7 +80,7 @@ def draw_share_card(card: ShareCard, load_poster: PosterLoader) -> bytes:
                   fill=(235, 235, 245), anchor="ls")
     _draw_posters(image, card.posters[:MAX_POSTERS], load_poster, bright)
     output = io.BytesIO()
-    image.save(output, format="PNG", optimize=True)
+    image.save(output, format="PNG", compress_level=PNG_COMPRESSION)
     return output.getvalue()
 
 

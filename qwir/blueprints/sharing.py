@@ -17,7 +17,7 @@ from qwir.extensions import cache
 from qwir.htmx import conditional
 from qwir.preferences import load_preferences
 from qwir.security import allow_framing
-from qwir.share_images import HEIGHT, WIDTH
+from qwir.share_images import HEIGHT, PNG_COMPRESSION, WIDTH
 from qwir.tmdb.sandbox import UnknownImageError
 from qwir.tmdb.sandbox.raster import render_poster_png
 from qwir.urls import public_base_url, public_url_for
@@ -133,7 +133,7 @@ def _poster_png(path: str) -> bytes:
     except (UnknownImageError, ValueError):
         abort(404)
     output = io.BytesIO()
-    image.save(output, format="PNG", optimize=True)
+    image.save(output, format="PNG", compress_level=PNG_COMPRESSION)
     return output.getvalue()
 
 
