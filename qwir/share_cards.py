@@ -16,7 +16,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from PIL import Image
 
-from qwir import widgets
+from qwir import spotlights, widgets
 from qwir.extensions import cache
 from qwir.preferences import Preferences
 from qwir.share_images import MAX_POSTERS, CardPoster, ShareCard, draw_share_card
@@ -49,9 +49,7 @@ def _posters(items) -> tuple[CardPoster, ...]:
 
 
 def spotlight_source(slug: str) -> CardSource:
-    found = widgets.carousel(slug, VISITOR, size=MAX_POSTERS)
-    if found.pending:
-        raise widgets.NotFound(f"No spotlight list called {slug!r}.")
+    found = spotlights.stored_spotlight(slug, VISITOR, size=MAX_POSTERS)
     tag = found.tag
     return CardSource(
         _version("spotlight", found.etag, tag.updated_at),

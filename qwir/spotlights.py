@@ -10,11 +10,23 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from qwir import widgets
 from qwir.extensions import db
 from qwir.models import IdentityTag, MediaItem, MediaList, MediaListItem
+from qwir.preferences import Preferences
 from qwir.widgets import Carousel
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def stored_spotlight(slug: str, preferences: Preferences, *, size: int) -> Carousel:
+    """A spotlight that has been synced; NotFound otherwise, without queueing a first sync.
+
+    Feeds, embeds, oEmbed and share cards are fetched by machines: they must not start syncs.
+    """
+    if db.session.scalar(select(MediaList.id).where(MediaList.slug == slug)) is None:
+        raise widgets.NotFound(f"No spotlight list called {slug!r} yet.")
+    return widgets.carousel(slug, preferences, size=size)
 
 
 @dataclass(frozen=True)

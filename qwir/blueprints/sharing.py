@@ -38,14 +38,13 @@ def _region() -> str:
     return current_app.config.get("TMDB_REGION") or "US"
 
 
-def _spotlight(slug: str) -> widgets.Carousel:
-    return widgets.carousel(slug, load_preferences(), size=WHOLE_LIST)
-
-
 @bp.get("/spotlights/<slug>")
 def spotlight(slug: str):
-    """One spotlight in its curated order: each title's year, rating and where to watch it."""
-    found = _spotlight(slug)
+    """One spotlight in its curated order: each title's year, rating and where to watch it.
+
+    Like the feed's carousels, a known spotlight not yet synced queues its first sync and says so.
+    """
+    found = widgets.carousel(slug, load_preferences(), size=WHOLE_LIST)
     render = partial(render_template, "spotlights/spotlight.html", spotlight=found, region=_region())
     if found.pending:
         response = member_response(render())
@@ -58,9 +57,7 @@ def spotlight(slug: str):
 @bp.get("/spotlights/<slug>/feed.atom")
 def spotlight_feed(slug: str):
     """An Atom feed of the spotlight; titles a sync added come first."""
-    found = _spotlight(slug)
-    if found.pending:
-        raise widgets.NotFound(f"No spotlight list called {slug!r} yet.")
+    found = spotlights.stored_spotlight(slug, load_preferences(), size=WHOLE_LIST)
     entries = spotlights.feed_entries(found)
     body = render_template("spotlights/feed.atom.xml", spotlight=found, entries=entries,
                            updated=spotlights.feed_updated(found, entries))
@@ -173,9 +170,7 @@ def oembed():
     if request.args.get("format", "json") != "json":
         abort(501)
     slug = _slug_for_page(request.args.get("url", "").strip())
-    found = widgets.carousel(slug, share_cards.VISITOR, size=1)
-    if found.pending:
-        raise widgets.NotFound(f"No spotlight list called {slug!r} yet.")
+    found = spotlights.stored_spotlight(slug, share_cards.VISITOR, size=1)
     width = min(_whole("maxwidth") or OEMBED_SIZE[0], OEMBED_SIZE[0])
     height = min(_whole("maxheight") or OEMBED_SIZE[1], OEMBED_SIZE[1])
     image = public_url_for("sharing.spotlight_image", slug=slug, lang=str(get_locale()))
@@ -193,9 +188,7 @@ def oembed():
 @bp.get("/embed/spotlights/<slug>")
 def embed_spotlight(slug: str):
     """The spotlight for an iframe on a host page: no script, links open Qwir in a new tab."""
-    found = _spotlight(slug)
-    if found.pending:
-        raise widgets.NotFound(f"No spotlight list called {slug!r} yet.")
+    found = spotlights.stored_spotlight(slug, load_preferences(), size=WHOLE_LIST)
     render = partial(render_template, "embed/spotlight.html", spotlight=found)
     response = conditional(f"{found.etag}-embed-{get_locale()}", render)
     return allow_framing(member_response(response))

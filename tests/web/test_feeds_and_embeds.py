@@ -54,10 +54,15 @@ def test_titles_a_sync_adds_come_first_in_the_feed(client, app):
     assert min(entry.published_parsed for entry in newcomers) >= max(entry.published_parsed for entry in kept)
 
 
-def test_feed_of_an_unknown_or_unsynced_list_is_404(client, catalog, monkeypatch):
-    monkeypatch.setattr("qwir.widgets.queue_sync", None)
-    assert client.get("/spotlights/nothing-spotlight-9/feed.atom").status_code == 404
-    assert client.get(f"/spotlights/{catalog.trans_slug}/feed.atom").status_code == 404
+def test_machines_asking_for_an_unsynced_list_get_404_and_start_no_sync(client, catalog, monkeypatch):
+    queued = []
+    monkeypatch.setattr("qwir.widgets.queue_sync", lambda *args, **kwargs: queued.append(args))
+    slug = catalog.trans_slug
+    for path in (f"/spotlights/{slug}/feed.atom", f"/embed/spotlights/{slug}",
+                 f"/share/spotlights/{slug}.png", f"/oembed?url={PUBLIC}/spotlights/{slug}",
+                 "/spotlights/nothing-spotlight-9/feed.atom"):
+        assert client.get(path).status_code == 404, path
+    assert queued == []
 
 
 @pytest.mark.parametrize("page", ["/spotlights/queer-spotlight-1", "/planets/queer",
