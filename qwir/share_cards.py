@@ -18,6 +18,7 @@ from PIL import Image
 
 from qwir import spotlights, widgets
 from qwir.extensions import cache
+from qwir.models import IdentityTag
 from qwir.preferences import Preferences
 from qwir.share_images import MAX_POSTERS, CardPoster, ShareCard, draw_share_card
 from qwir.tmdb.images import fetch_image
@@ -58,14 +59,16 @@ def spotlight_source(slug: str) -> CardSource:
     )
 
 
-def planet_source(slug: str) -> CardSource:
-    found = widgets.planet(slug, VISITOR, widgets.PlanetQuery())
-    tag = found.tag
+def planet_source(tag: IdentityTag) -> CardSource:
+    """The planet's card; its version needs only the tag and its lists, its posters load when drawing."""
     subtitle = tag.description or _("Films and series in the %(name)s spotlights", name=tag.name)
-    return CardSource(
-        _version("planet", found.etag),
-        lambda: ShareCard(_("Planet"), tag.name, subtitle, tag.theme, _posters(found.items)),
-    )
+    lists = sorted(f"{each.id}:{each.revision}:{each.generated_at}" for each in tag.lists)
+
+    def card() -> ShareCard:
+        found = widgets.planet(tag.slug, VISITOR, widgets.PlanetQuery())
+        return ShareCard(_("Planet"), tag.name, subtitle, tag.theme, _posters(found.items))
+
+    return CardSource(_version("planet", tag.id, tag.updated_at, lists), card)
 
 
 def site_source() -> CardSource:
@@ -83,9 +86,6 @@ def neutral_source() -> CardSource:
         _version("neutral"),
         lambda: ShareCard(_("Notes"), _("Film notes"), _("Films and series worth watching"), "comet"),
     )
-
-
-CARD_SOURCES = {"spotlight": spotlight_source, "planet": planet_source}
 
 
 def card_png(source: CardSource) -> bytes:

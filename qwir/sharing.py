@@ -133,7 +133,7 @@ def share_for_planet(planet: widgets.Planet) -> ShareMeta:
     description = tag.description or _(
         "Films and series in the %(name)s spotlights, with where to watch them.", name=tag.name
     )
-    image = _card_image(share_cards.planet_source(tag.slug), "sharing.planet_image", title, slug=tag.slug)
+    image = _card_image(share_cards.planet_source(tag), "sharing.planet_image", title, slug=tag.slug)
     page = ShareMeta(title, _shorten(description), image, canonical, alternates, share_text=title)
     shelves = [shelf for shelf in planet.spotlight_slugs if shelf.media_type == "movie"]
     if shelves:

@@ -29,6 +29,14 @@ def stored_spotlight(slug: str, preferences: Preferences, *, size: int) -> Carou
     return widgets.carousel(slug, preferences, size=size)
 
 
+def planet_tag(slug: str) -> IdentityTag:
+    """The identity tag of a planet (NotFound without one)."""
+    tag = db.session.scalar(select(IdentityTag).where(IdentityTag.slug == slug))
+    if tag is None:
+        raise widgets.NotFound(f"No planet called {slug!r}.")
+    return tag
+
+
 @dataclass(frozen=True)
 class FeedEntry:
     item: MediaItem

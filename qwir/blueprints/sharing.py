@@ -93,7 +93,7 @@ def spotlight_image(slug: str):
 @bp.get("/share/planets/<slug>.png")
 def planet_image(slug: str):
     """The planet's 1200x630 share card."""
-    return _card_response(share_cards.planet_source(slug))
+    return _card_response(share_cards.planet_source(spotlights.planet_tag(slug)))
 
 
 @bp.get("/share/site.png")
@@ -159,8 +159,7 @@ def _slug_for_page(url: str) -> str:
     if endpoint not in OEMBED_PAGES:
         raise widgets.NotFound("Only spotlight and planet pages have an embed.")
     if endpoint == "pages.planet":
-        tag = widgets.planet(args["slug"], share_cards.VISITOR, widgets.PlanetQuery()).tag
-        return tag.list_slug("movie")
+        return spotlights.planet_tag(args["slug"]).list_slug("movie")
     return args["slug"]
 
 
