@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Callable
 from functools import partial
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from werkzeug.exceptions import HTTPException
 
 from qwir import share_cards, spotlights, widgets
@@ -78,34 +79,40 @@ def _png(body: bytes, etag: str, versioned: bool) -> Response:
     return response
 
 
-def _card_response(source: share_cards.CardSource) -> Response:
-    if source.version in request.if_none_match:
-        return _png(b"", source.version, request.args.get("v") == source.version)
-    return _png(share_cards.card_png(source), source.version, request.args.get("v") == source.version)
+def _card_response(card_source: Callable[[], share_cards.CardSource]) -> Response:
+    """The card in the language its URL names (`lang`), else the request's; a pure function of the URL."""
+    asked = request.args.get("lang", "")
+    language = asked if asked in current_app.config["QWIR_LOCALES"] else str(get_locale())
+    with force_locale(language):
+        source = card_source()
+        versioned = request.args.get("v") == source.version
+        if source.version in request.if_none_match:
+            return _png(b"", source.version, versioned)
+        return _png(share_cards.card_png(source), source.version, versioned)
 
 
 @bp.get("/share/spotlights/<slug>.png")
 def spotlight_image(slug: str):
     """The spotlight's 1200x630 share card."""
-    return _card_response(share_cards.spotlight_source(slug))
+    return _card_response(partial(share_cards.spotlight_source, slug))
 
 
 @bp.get("/share/planets/<slug>.png")
 def planet_image(slug: str):
     """The planet's 1200x630 share card."""
-    return _card_response(share_cards.planet_source(spotlights.planet_tag(slug)))
+    return _card_response(lambda: share_cards.planet_source(spotlights.planet_tag(slug)))
 
 
 @bp.get("/share/site.png")
 def site_image():
     """The feed's share card."""
-    return _card_response(share_cards.site_source())
+    return _card_response(share_cards.site_source)
 
 
 @bp.get("/share/neutral.png")
 def neutral_image():
     """The card every page shares while discreet mode is on."""
-    return _card_response(share_cards.neutral_source())
+    return _card_response(share_cards.neutral_source)
 
 
 @bp.get(f"/share/titles/<any(movie, tv):media_type>/<{ROW_ID}:tmdb_id>.png")

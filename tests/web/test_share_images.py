@@ -30,8 +30,8 @@ def sync_again(app, limit: int) -> None:
         generate_media_list_for_identity(tag, limit=limit)
 
 
-def og_image(client, path: str) -> str:
-    page = client.get(path).get_data(as_text=True)
+def og_image(client, path: str, **headers) -> str:
+    page = client.get(path, headers=headers).get_data(as_text=True)
     return page.split('<meta property="og:image" content="')[1].split('"')[0].replace("&amp;", "&")
 
 
@@ -73,11 +73,16 @@ def test_a_sync_makes_a_new_card_at_a_new_address(client, app, synced):
     assert after.status_code == 200 and after.headers["ETag"] != before.headers["ETag"]
 
 
-def test_each_language_has_its_own_card(client, synced):
+def test_each_language_has_its_own_card_named_by_its_url(client, synced):
     english = client.get(f"/share/spotlights/{synced}.png", headers={"Accept-Language": "en"})
     french = client.get(f"/share/spotlights/{synced}.png", headers={"Accept-Language": "fr"})
     assert english.headers["ETag"] != french.headers["ETag"]
     assert "Accept-Language" in english.vary
+    named = client.get(f"/share/spotlights/{synced}.png?lang=fr", headers={"Accept-Language": "en"})
+    assert named.headers["ETag"] == french.headers["ETag"]
+    french_page_image = og_image(client, f"/spotlights/{synced}", **{"Accept-Language": "fr"})
+    version = french.get_etag()[0]
+    assert french_page_image.endswith(f"lang=fr&v={version}")
 
 
 def test_planet_site_and_neutral_cards(client, synced):
