@@ -8,6 +8,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import AXE
+
 pytestmark = pytest.mark.browser
 
 SPOTLIGHT = "/spotlights/queer-spotlight-1"
@@ -110,3 +112,16 @@ def test_a_host_that_is_not_listed_cannot_frame_the_embed(browser, live_app, pub
     assert tab.frames[1].evaluate("document.querySelector('.embed__card') === null")
     assert any("frame-ancestors" in text for text in refused)
     context.close()
+
+
+@pytest.mark.parametrize("path", [SPOTLIGHT, f"/embed{SPOTLIGHT}"])
+def test_axe_finds_no_serious_violation_on_spotlight_and_embed_pages(axe_page, path):
+    axe_page.goto(path)
+    axe_page.wait_for_load_state("networkidle")
+    if path == SPOTLIGHT:
+        axe_page.click("summary")  # the "Embed this" panel open
+    axe_page.add_script_tag(path=str(AXE))
+    results = axe_page.evaluate("async () => await axe.run(document)")
+    serious = [(v["id"], [n["target"] for n in v["nodes"]][:3])
+               for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
