@@ -135,16 +135,15 @@ def share_for_planet(planet: widgets.Planet) -> ShareMeta:
     )
     image = _card_image(share_cards.planet_source(tag), "sharing.planet_image", title, slug=tag.slug)
     page = ShareMeta(title, _shorten(description), image, canonical, alternates, share_text=title)
-    shelves = [shelf for shelf in planet.spotlight_slugs if shelf.media_type == "movie"]
-    if shelves:
+    if any(media_list.media_type == "movie" for media_list in tag.lists):  # what oEmbed embeds
         page.oembed = _oembed_link(public_url_for("pages.planet", slug=tag.slug))
     return page
 
 
 def share_for_spotlight(spotlight: widgets.Carousel) -> ShareMeta:
-    canonical, alternates = _page_urls()
     if _discreet():
         return _neutral()
+    canonical, alternates = _page_urls()
     tag = spotlight.tag
     description = tag.description or _("A curated list of %(name)s titles, with where to watch them.",
                                        name=tag.name)
