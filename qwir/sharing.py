@@ -7,7 +7,7 @@ is neutral: no identity name, no identity colours, no posters.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import Flask, current_app, request
 from flask_babel import get_locale
@@ -59,7 +59,7 @@ class ShareMeta:
     alternates: list[Alternate]
     og_type: str = "website"
     share_text: str = ""
-    feed: FeedLink | None = None
+    feeds: list[FeedLink] = field(default_factory=list)
     oembed: str | None = None
     json_ld: dict | None = None
     site_name: str = SITE_NAME
@@ -135,6 +135,7 @@ def share_for_planet(planet: widgets.Planet) -> ShareMeta:
     )
     image = _card_image(share_cards.planet_source(tag), "sharing.planet_image", title, slug=tag.slug)
     page = ShareMeta(title, _shorten(description), image, canonical, alternates, share_text=title)
+    page.feeds = [_feed_link(media_list.title, media_list.slug) for media_list in tag.lists]
     if any(media_list.media_type == "movie" for media_list in tag.lists):  # what oEmbed embeds
         page.oembed = _oembed_link(public_url_for("pages.planet", slug=tag.slug))
     return page
@@ -151,8 +152,7 @@ def share_for_spotlight(spotlight: widgets.Carousel) -> ShareMeta:
                         spotlight.title, slug=spotlight.slug)
     page = ShareMeta(spotlight.title, _shorten(description), image, canonical, alternates,
                      share_text=spotlight.title)
-    page.feed = FeedLink(_("%(title)s (Atom feed)", title=spotlight.title),
-                          public_url_for("sharing.spotlight_feed", slug=spotlight.slug))
+    page.feeds = [_feed_link(spotlight.title, spotlight.slug)]
     page.oembed = _oembed_link(public_url_for("sharing.spotlight", slug=spotlight.slug))
     page.json_ld = spotlight_json_ld(spotlight, canonical)
     return page
@@ -189,6 +189,11 @@ def _title_image(view: widgets.TitleView) -> ShareImage:
         url = public_url_for("sharing.title_image", media_type=item.media_type, tmdb_id=item.tmdb_id)
         return ShareImage(url, SANDBOX_POSTER_WIDTH, SANDBOX_POSTER_WIDTH * 3 // 2, alt)
     return _card_image(share_cards.site_source(), "sharing.site_image", _("Qwir spotlights"))
+
+
+def _feed_link(title: str, slug: str) -> FeedLink:
+    url = public_url_for("sharing.spotlight_feed", slug=slug)
+    return FeedLink(_("%(title)s (Atom feed)", title=title), url)
 
 
 def _oembed_link(page_url: str) -> str:

@@ -109,6 +109,9 @@ def test_planet_and_spotlight_previews_use_their_share_cards_and_discovery_links
     assert planet.one("og:image:width") == "1200" and planet.one("og:image:height") == "630"
     oembed = planet.link("alternate", type="application/json+oembed")
     assert oembed[0]["href"] == f"{PUBLIC}/oembed?url={PUBLIC}/planets/queer&format=json"
+    feeds = {link["href"] for link in planet.link("alternate", type="application/atom+xml")}
+    slugs = (catalog.movie_slug, catalog.series_slug)
+    assert feeds == {f"{PUBLIC}/spotlights/{slug}/feed.atom" for slug in slugs}
     spotlight = head_of(client, f"/spotlights/{catalog.movie_slug}")
     card = f"{PUBLIC}/share/spotlights/{catalog.movie_slug}.png?lang=en&v="
     assert spotlight.one("og:image").startswith(card)
@@ -182,6 +185,15 @@ def test_discreet_mode_previews_and_shared_text_say_nothing_about_identity(clien
     assert tags.one("og:image").startswith(f"{PUBLIC}/share/neutral.png")
     if 'id="share-link"' in page:
         assert 'data-share-title="Film notes" data-share-text="Film notes"' in page
+
+
+def test_public_url_and_embed_framing_come_from_the_environment(monkeypatch, tmp_path):
+    from qwir.config import settings_from_environment
+
+    monkeypatch.setenv("QWIR_PUBLIC_URL", "https://qwir.example/")
+    monkeypatch.setenv("QWIR_EMBED_ANY_ORIGIN", "1")
+    settings = settings_from_environment(str(tmp_path))
+    assert settings["QWIR_PUBLIC_URL"] == "https://qwir.example" and settings["EMBED_ANY_ORIGIN"] is True
 
 
 def test_error_pages_carry_no_preview(client, catalog):
