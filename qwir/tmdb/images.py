@@ -19,13 +19,22 @@ def fetch_image(path: str, size: str = "w185", *, client: httpx.Client | None = 
     owned = client is None
     client = client or httpx.Client(timeout=IMAGE_TIMEOUT)
     try:
-        response = client.get(url)
+        return _read_image(client, url)
     except httpx.HTTPError:
         return None
     finally:
         if owned:
             client.close()
-    content_type = response.headers.get("content-type", "")
-    if response.status_code != 200 or not content_type.startswith("image/"):
-        return None
-    return response.content if len(response.content) <= MAX_IMAGE_BYTES else None
+
+
+def _read_image(client: httpx.Client, url: str) -> bytes | None:
+    """Streamed, so an oversized answer is dropped after MAX_IMAGE_BYTES rather than read whole."""
+    with client.stream("GET", url) as response:
+        if response.status_code != 200 or not response.headers.get("content-type", "").startswith("image/"):
+            return None
+        body = bytearray()
+        for chunk in response.iter_bytes():
+            body += chunk
+            if len(body) > MAX_IMAGE_BYTES:
+                return None
+        return bytes(body)
