@@ -28,12 +28,13 @@ from qwir.models import (
     MediaList,
     MediaListItem,
     SyncAudit,
+    TmdbConfiguration,
     TmdbKeyword,
     media_item_tags,
     utcnow,
 )
 from qwir.tmdb import discovery
-from qwir.tmdb.normalize import MediaDetails
+from qwir.tmdb.normalize import ImageConfig, MediaDetails
 from qwir.tmdb.redaction import redact
 from qwir.tmdb_wiring import build_tmdb_client, tmdb_source
 
@@ -111,13 +112,14 @@ def _run_sync(tag: IdentityTag, audit: SyncAudit, client, *, limit: int, media_t
     try:
         with ThreadPoolExecutor(max_workers=1) as pool:
             # /configuration goes out while the keywords resolve: one round trip fewer on a cold start.
-            images = pool.submit(discovery.image_config, client)
+            configuration = pool.submit(client.configuration)
             keyword_ids = ensure_keyword_ids(tag, client)
             plan = _plan(tag, keyword_ids, limit, media_type, config)
             db.session.commit()  # no transaction stays open while TMDb answers
-            collection = _collect(client, plan, images.result())
+            images = store_configuration(plan.source, configuration.result())
+            collection = _collect(client, plan, images)
         _refuse_to_empty_a_stored_list(plan, collection.titles)
-        media_list = _store_list(plan, collection.titles)
+        media_list = _store_list(plan, collection.titles, images)
         outcome.update(stored_count=len(media_list.entries), list_id=media_list.id)
     except Exception as error:
         db.session.rollback()
@@ -235,14 +237,26 @@ def _lock_tag(tag_id: int) -> None:
     db.session.execute(select(IdentityTag.id).where(IdentityTag.id == tag_id).with_for_update())
 
 
-def _store_list(plan: SyncPlan, titles: Sequence[MediaDetails]) -> MediaList:
+def store_configuration(source: str, payload: dict[str, Any]) -> ImageConfig:
+    """Keep TMDb's /configuration answer for `source` and return its image settings."""
+    statement = _insert(TmdbConfiguration).values(source=source, payload=payload, fetched_at=utcnow())
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=["source"],
+        set_={"payload": statement.excluded.payload, "fetched_at": statement.excluded.fetched_at},
+    ))
+    db.session.commit()
+    return ImageConfig.from_configuration(payload)
+
+
+def _store_list(plan: SyncPlan, titles: Sequence[MediaDetails], images: ImageConfig) -> MediaList:
     """Upsert the items, tag them and rewrite the list, in one transaction."""
     now = utcnow()
     _lock_tag(plan.tag_id)
-    item_ids = _upsert_items(plan.media_type, titles, now)
+    item_ids = _upsert_items(plan.media_type, titles, now, source=plan.source,
+                             image_base_url=images.secure_base_url)
     _tag_items(plan.tag_id, item_ids.values())
-    list_id = _upsert_list(plan, now)
     discovered = [item_ids[t.tmdb_id] for t in titles]
+    list_id = _upsert_list(plan, now, discovered)
     _write_positions(list_id, arrange(discovered, _overrides(list_id), plan.limit))
     db.session.commit()
     return db.session.execute(
@@ -250,7 +264,7 @@ def _store_list(plan: SyncPlan, titles: Sequence[MediaDetails]) -> MediaList:
     ).scalar_one()
 
 
-def _item_row(details: MediaDetails, now: dt.datetime) -> dict[str, Any]:
+def _item_row(details: MediaDetails, now: dt.datetime, **stored_with: Any) -> dict[str, Any]:
     return {
         "media_type": details.media_type,
         "tmdb_id": details.tmdb_id,
@@ -276,16 +290,19 @@ def _item_row(details: MediaDetails, now: dt.datetime) -> dict[str, Any]:
         "popularity": details.popularity,
         "adult": bool(details.adult),
         "fetched_at": now,
+        "missing_since": None,
+        **stored_with,
     }
 
 
-def _upsert_items(media_type: str, titles: Sequence[MediaDetails], now: dt.datetime) -> dict[int, int]:
-    """Insert or refresh the items; returns tmdb_id -> media_items.id."""
+def _upsert_items(media_type: str, titles: Sequence[MediaDetails], now: dt.datetime,
+                  **stored_with: Any) -> dict[int, int]:
+    """Insert or refresh the items (with their source and image host); returns tmdb_id -> media_items.id."""
     if not titles:
         return {}
     # One row per title, in id order: concurrent writers then take row locks in the same order.
     unique = {t.tmdb_id: t for t in titles}
-    rows = [_item_row(unique[tmdb_id], now) for tmdb_id in sorted(unique)]
+    rows = [_item_row(unique[tmdb_id], now, **stored_with) for tmdb_id in sorted(unique)]
     statement = _insert(MediaItem).values(rows)
     refreshed = {name: statement.excluded[name] for name in rows[0] if name not in ("media_type", "tmdb_id")}
     db.session.execute(statement.on_conflict_do_update(index_elements=["media_type", "tmdb_id"],
@@ -307,14 +324,17 @@ def _list_title(tag_name: str, media_type: str) -> str:
     return f"{tag_name} spotlight" if media_type == "movie" else f"{tag_name} series spotlight"
 
 
-def _upsert_list(plan: SyncPlan, now: dt.datetime) -> int:
+LIST_SYNC_FIELDS = ("slug", "title", "generated_at", "source", "tmdb_order", "target_size")
+
+
+def _upsert_list(plan: SyncPlan, now: dt.datetime, discovered: list[int]) -> int:
     values = {"slug": plan.list_slug, "title": _list_title(plan.tag_name, plan.media_type),
               "tag_id": plan.tag_id, "media_type": plan.media_type, "generated_at": now,
-              "source": plan.source}
+              "source": plan.source, "tmdb_order": discovered, "target_size": plan.limit}
     statement = _insert(MediaList).values(values)
     db.session.execute(statement.on_conflict_do_update(
         index_elements=["tag_id", "media_type"],
-        set_={**{name: statement.excluded[name] for name in ("slug", "title", "generated_at", "source")},
+        set_={**{name: statement.excluded[name] for name in LIST_SYNC_FIELDS},
               "revision": MediaList.revision + 1},
     ))
     return db.session.execute(
@@ -409,30 +429,57 @@ def _finish_audit(audit_id: int, status: str, started: float, tmdb_requests: int
 # Curator overrides -----------------------------------------------------------------------------
 
 
+class PinRefused(ValueError):
+    """A title that cannot go into this list (a series in a film list, or the reverse)."""
+
+
+class PinNeedsConfirmation(ValueError):
+    """A title with no tie to the list's identity: pinning it needs the curator's confirmation."""
+
+
+def check_pin(media_list: MediaList, item: MediaItem, *, confirmed: bool = False) -> None:
+    """Refuse a title of the other media type; ask to confirm a title with no tie to the identity."""
+    if item.media_type != media_list.media_type:
+        kind = "series" if item.media_type == "tv" else "film"
+        raise PinRefused(f"{item.title} is a {kind}; {media_list.title} holds only "
+                         f"{'series' if media_list.media_type == 'tv' else 'films'}.")
+    if not confirmed and not is_tied_to_identity(media_list, item):
+        raise PinNeedsConfirmation(
+            f"{item.title} carries none of {media_list.tag.name}'s keywords and TMDb never returned "
+            "it for this list. Pin it anyway?")
+
+
+def is_tied_to_identity(media_list: MediaList, item: MediaItem) -> bool:
+    """In the list, returned by TMDb for it, carrying one of the tag's keywords, or tagged with the tag."""
+    tag = media_list.tag
+    return (item.id in (media_list.tmdb_order or [])
+            or any(entry.media_item_id == item.id for entry in media_list.entries)
+            or bool(item.keyword_ids & set(tag.keyword_ids or []))
+            or tag in item.tags)
+
+
 def pin_item(media_list: MediaList, item: MediaItem, position: int) -> ListOverride:
     """Pin `item` at `position` (0-based) in this list now and in every later regeneration."""
     if position < 0:
         raise ValueError("position must be 0 or more")
     override = _set_override(media_list, item, pinned_position=position, hidden=False)
-    order = [i for i in _current_order(media_list.id) if i != item.id]
-    order.insert(min(position, len(order)), item.id)
-    return _apply(media_list.id, order, override)
+    _rearrange(media_list)
+    return override
 
 
 def hide_item(media_list: MediaList, item: MediaItem) -> ListOverride:
     """Take `item` out of this list now and keep it out of later regenerations."""
     override = _set_override(media_list, item, pinned_position=None, hidden=True)
-    order = [i for i in _current_order(media_list.id) if i != item.id]
-    return _apply(media_list.id, order, override)
+    _rearrange(media_list)
+    return override
 
 
 def clear_override(media_list: MediaList, item: MediaItem) -> None:
-    """Forget the curator's decision; the item takes TMDb's place again at the next regeneration."""
+    """Forget the curator's decision: the list is at once what TMDb's order and the other overrides give."""
     _lock_tag(media_list.tag_id)
     db.session.execute(delete(ListOverride).where(ListOverride.list_id == media_list.id,
                                                   ListOverride.media_item_id == item.id))
-    _bump_revision(media_list.id)
-    db.session.commit()
+    _rearrange(media_list)
 
 
 def _set_override(media_list: MediaList, item: MediaItem, **values: Any) -> ListOverride:
@@ -455,11 +502,17 @@ def _current_order(list_id: int) -> list[int]:
     ))
 
 
-def _apply(list_id: int, order: Sequence[int], override: ListOverride) -> ListOverride:
-    _write_positions(list_id, order)
-    _bump_revision(list_id)
+def _rearrange(media_list: MediaList) -> None:
+    """Rewrite the list from TMDb's order at the last sync and the overrides as they stand now.
+
+    A list stored before TMDb's order was kept falls back on its current order.
+    """
+    current = _current_order(media_list.id)
+    discovered = media_list.tmdb_order if media_list.tmdb_order is not None else current
+    size = media_list.target_size or len(current)
+    _write_positions(media_list.id, arrange(discovered, _overrides(media_list.id), size))
+    _bump_revision(media_list.id)
     db.session.commit()
-    return override
 
 
 def _bump_revision(list_id: int) -> None:

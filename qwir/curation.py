@@ -46,6 +46,9 @@ class TagInput(Validation):
         super().__init__(values)
         self.typed = typed
         self.partial = partial
+        if hasattr(values, "getlist"):
+            # A form sends one value per ticked box under the same name; a plain dict keeps only one.
+            self.values["media_types"] = values.getlist("media_types")
 
     def changes(self, fields: tuple[str, ...]) -> dict[str, Any]:
         """Every clean value the input sets; errors collect on `self.errors`."""
@@ -139,8 +142,8 @@ class TagInput(Validation):
                 self.error(field, "Must be a list of strings.")
                 return []
             items = value or []
-        elif isinstance(self.values, Mapping) and hasattr(self.values, "getlist"):
-            items = [part for raw in self.values.getlist(field) for part in re.split(separators, raw)]
+        elif isinstance(value, list):
+            items = [part for raw in value for part in re.split(separators, raw)]
         else:
             items = re.split(separators, value or "")
         return list(dict.fromkeys(item.strip() for item in items if item.strip()))
@@ -239,11 +242,13 @@ def tag_form_values(tag: IdentityTag | None) -> dict[str, Any]:
     return values
 
 
-def latest_audits_by_tag() -> dict[int, SyncAudit]:
-    """The most recent sync of each tag."""
-    newest = select(func.max(SyncAudit.id)).group_by(SyncAudit.tag_id).scalar_subquery()
-    audits = db.session.scalars(select(SyncAudit).where(SyncAudit.id.in_(newest)))
-    return {audit.tag_id: audit for audit in audits if audit.tag_id is not None}
+def latest_audits_by_list(tag: IdentityTag | None = None) -> dict[tuple[int, str], SyncAudit]:
+    """The most recent sync of each list, keyed by (tag id, media type); of one tag's lists if given."""
+    newest = select(func.max(SyncAudit.id)).group_by(SyncAudit.tag_id, SyncAudit.media_type)
+    if tag is not None:
+        newest = newest.where(SyncAudit.tag_id == tag.id)
+    audits = db.session.scalars(select(SyncAudit).where(SyncAudit.id.in_(newest.scalar_subquery())))
+    return {(audit.tag_id, audit.media_type): audit for audit in audits if audit.tag_id is not None}
 
 
 def find_list(slug: str) -> MediaList | None:
@@ -258,11 +263,6 @@ def audit_page(*, tag_slug: str | None, status: str | None, page: int):
     if status in SYNC_STATUSES:
         query = query.where(SyncAudit.status == status)
     return db.paginate(query, page=max(page, 1), per_page=AUDITS_PER_PAGE, error_out=False)
-
-
-def running_audits(tag: IdentityTag) -> list[SyncAudit]:
-    query = select(SyncAudit).where(SyncAudit.tag_id == tag.id, SyncAudit.status == "running")
-    return list(db.session.scalars(query))
 
 
 def split_keyword_names(text: str) -> list[str]:

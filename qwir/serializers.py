@@ -8,7 +8,7 @@ from typing import Any
 from flask import url_for
 
 from qwir.models import IdentityTag, MediaItem, SyncAudit
-from qwir.widgets import image_base_url, poster_sources
+from qwir.widgets import image_base_url, item_poster_sources
 
 
 def _iso(value: dt.date | dt.datetime | None) -> str | None:
@@ -45,7 +45,7 @@ def _list_link(tag: IdentityTag, media_type: str) -> dict[str, Any]:
 
 
 def item_json(item: MediaItem, *, live: bool = False) -> dict[str, Any]:
-    poster = poster_sources(item.poster_path, image_base_url(live))
+    poster = item_poster_sources(item, image_base_url(live))
     return {
         "media_type": item.media_type,
         "tmdb_id": item.tmdb_id,
