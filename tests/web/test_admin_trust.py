@@ -217,3 +217,19 @@ def test_a_title_carrying_one_of_the_tags_keywords_pins_straight_away(curator_cl
                                    headers=HX)
     assert response.status_code == 200
     assert list_titles(curator_client)[0] == "Kindred"
+
+
+# ---------------------------------------------------------------- one sync status per list
+
+
+def test_regenerate_all_answers_one_status_per_list_with_unique_ids(curator_client, app):
+    make_tag(app, media_types=["movie", "tv"])
+    make_tag(app, slug="gay", name="Gay", media_types=["movie", "tv"])
+    page = curator_client.post("/admin/sync-all", headers=HX).get_data(as_text=True)
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert sorted(ids) == sorted({*ids})
+    assert {"sync-lesbian-spotlight-1", "sync-lesbian-series-spotlight-1",
+            "sync-gay-spotlight-2", "sync-gay-series-spotlight-2"} <= set(ids)
+    dashboard = curator_client.get("/admin").get_data(as_text=True)
+    dashboard_ids = re.findall(r'\sid="([^"]+)"', dashboard)
+    assert len(dashboard_ids) == len(set(dashboard_ids))
