@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 
 from qwir.extensions import db
 from qwir.models import MEDIA_TYPES, SYNC_STATUSES, IdentityTag, MediaList, SyncAudit
+from qwir.tmdb import discovery
 from qwir.tmdb.cache import cache_key
 from qwir.tmdb.client import MOVIE_APPEND, TV_APPEND
-from qwir.tmdb.discovery import DEFAULT_KEYWORD_SEARCH_PAGES, MOVIE_CERTIFICATIONS_US, TV_CERTIFICATIONS_US
+from qwir.tmdb.discovery import MAX_KEYWORD_SEARCH_PAGES, MOVIE_CERTIFICATIONS_US, TV_CERTIFICATIONS_US
 from qwir.validation import Validation, whole_number
 
 KEYWORD_SEPARATORS = r"[,\n]"
@@ -284,8 +285,7 @@ def preview_keywords(client, names: list[str]) -> list[KeywordPreview]:
     previews = []
     for name in names[:PREVIEW_NAMES]:
         results = client.search_keywords(name).get("results") or []
-        wanted = name.casefold()
-        exact = [int(r["id"]) for r in results if str(r.get("name", "")).strip().casefold() == wanted]
+        exact = [keyword.id for keyword in discovery.resolve_keyword(client, name)]
         previews.append(KeywordPreview(name, results[:PREVIEW_MATCHES], exact))
     return previews
 
@@ -310,7 +310,7 @@ def _keyword_search_keys(tag: IdentityTag, client) -> list[str]:
     return [
         cache_key(client.cache_namespace, "search/keyword", {"query": name, "page": page}, client.language)
         for name in tag.keyword_names or []
-        for page in range(1, DEFAULT_KEYWORD_SEARCH_PAGES + 1)
+        for page in range(1, MAX_KEYWORD_SEARCH_PAGES + 1)
     ]
 
 
