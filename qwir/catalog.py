@@ -75,6 +75,7 @@ class SyncPlan:
     excluded_tmdb_ids: frozenset[int]  # hidden by a curator: never worth hydrating
     pinned_count: int
     source: str
+    kept_tmdb_ids: tuple[int, ...] = ()  # removed by the explicit-content exclusion, kept by a curator
 
 
 # Public entry point ----------------------------------------------------------------------------
@@ -118,8 +119,10 @@ def _run_sync(tag: IdentityTag, audit: SyncAudit, client, *, limit: int, media_t
             db.session.commit()  # no transaction stays open while TMDb answers
             images = store_configuration(plan.source, configuration.result())
             collection = _collect(client, plan, images)
-        _refuse_to_empty_a_stored_list(plan, collection.titles)
-        media_list = _store_list(plan, collection.titles, images)
+            excluded = discovery.excluded_by_keywords(client, media_type, plan.filters)
+            titles = _with_kept_titles(client, plan, images, collection.titles, excluded)
+        _refuse_to_empty_a_stored_list(plan, titles)
+        media_list = _store_list(plan, titles, images, excluded)
         outcome.update(stored_count=len(media_list.entries), list_id=media_list.id)
     except Exception as error:
         db.session.rollback()
@@ -143,10 +146,13 @@ def _plan(tag: IdentityTag, keyword_ids: list[int], limit: int, media_type: str,
         date_to=tag.date_to,
         max_certification=tag.max_certification,
     )
+    kept = db.session.scalar(select(MediaList.kept_tmdb_ids).where(
+        MediaList.tag_id == tag.id, MediaList.media_type == media_type)) or []
     return SyncPlan(tag_id=tag.id, tag_name=tag.name, list_slug=tag.list_slug(media_type),
                     media_type=media_type, limit=limit, filters=filters,
                     region=config.get("TMDB_REGION") or "US", excluded_tmdb_ids=excluded,
-                    pinned_count=pinned, source=tmdb_source(config))
+                    pinned_count=pinned, source=tmdb_source(config),
+                    kept_tmdb_ids=tuple(int(i) for i in kept) if not tag.include_adult else ())
 
 
 def _override_summary(tag_id: int, media_type: str) -> tuple[frozenset[int], int]:
@@ -159,6 +165,22 @@ def _override_summary(tag_id: int, media_type: str) -> tuple[frozenset[int], int
     hidden = frozenset(tmdb_id for tmdb_id, is_hidden, _ in rows if is_hidden)
     pinned = sum(1 for _, is_hidden, position in rows if not is_hidden and position is not None)
     return hidden, pinned
+
+
+def _with_kept_titles(client, plan: SyncPlan, images: ImageConfig, titles: list[MediaDetails],
+                      excluded: list[dict[str, Any]]) -> list[MediaDetails]:
+    """Titles a curator kept despite the explicit-content exclusion, at the rank TMDb gives them."""
+    present = {t.tmdb_id for t in titles}
+    wanted = [i for i in plan.kept_tmdb_ids if i not in present and i not in plan.excluded_tmdb_ids]
+    if not wanted:
+        return titles
+    ranks = {entry["tmdb_id"]: entry["rank"] for entry in excluded}
+    kept = discovery.hydrate(client, plan.media_type, wanted, region=plan.region, images=images)
+    merged = list(titles)
+    for hydrated in sorted(kept, key=lambda h: ranks.get(h.details.tmdb_id, len(merged))):
+        rank = ranks.get(hydrated.details.tmdb_id, len(merged))
+        merged.insert(min(rank, len(merged)), hydrated.details)
+    return merged
 
 
 def _refuse_to_empty_a_stored_list(plan: SyncPlan, titles: Sequence[MediaDetails]) -> None:
@@ -191,17 +213,21 @@ def ensure_keyword_ids(tag: IdentityTag, client, *, force: bool = False) -> list
     if not force and tag.keyword_ids and _is_fresh(tag.keywords_resolved_at):
         return list(tag.keyword_ids)
     names = list(tag.keyword_names or [])
-    keywords = discovery.resolve_keywords(client, names)
+    per_name = discovery.resolve_keyword_names(client, names)
+    keywords = list({k.id: k for found in per_name.values() for k in found}.values())
+    now = utcnow()
+    # Kept even when nothing matched, so the health page can say which names TMDb does not know.
+    tag.keyword_matches = {name: [k.id for k in found] for name, found in per_name.items()}
+    if keywords:
+        _upsert_keywords(keywords, now)
+    tag.keyword_ids = [k.id for k in keywords]
+    tag.keywords_resolved_at = now
+    db.session.commit()
     if not keywords:
         raise NoKeywordsResolved(
             f"None of the keyword names of {tag.name!r} ({', '.join(names) or 'none given'}) "
             "matched a TMDb keyword."
         )
-    now = utcnow()
-    _upsert_keywords(keywords, now)
-    tag.keyword_ids = [k.id for k in keywords]
-    tag.keywords_resolved_at = now
-    db.session.commit()
     return list(tag.keyword_ids)
 
 
@@ -248,7 +274,8 @@ def store_configuration(source: str, payload: dict[str, Any]) -> ImageConfig:
     return ImageConfig.from_configuration(payload)
 
 
-def _store_list(plan: SyncPlan, titles: Sequence[MediaDetails], images: ImageConfig) -> MediaList:
+def _store_list(plan: SyncPlan, titles: Sequence[MediaDetails], images: ImageConfig,
+                excluded: list[dict[str, Any]]) -> MediaList:
     """Upsert the items, tag them and rewrite the list, in one transaction."""
     now = utcnow()
     _lock_tag(plan.tag_id)
@@ -256,7 +283,7 @@ def _store_list(plan: SyncPlan, titles: Sequence[MediaDetails], images: ImageCon
                              image_base_url=images.secure_base_url)
     _tag_items(plan.tag_id, item_ids.values())
     discovered = [item_ids[t.tmdb_id] for t in titles]
-    list_id = _upsert_list(plan, now, discovered)
+    list_id = _upsert_list(plan, now, discovered, excluded)
     _write_positions(list_id, arrange(discovered, _overrides(list_id), plan.limit))
     db.session.commit()
     return db.session.execute(
@@ -324,13 +351,15 @@ def _list_title(tag_name: str, media_type: str) -> str:
     return f"{tag_name} spotlight" if media_type == "movie" else f"{tag_name} series spotlight"
 
 
-LIST_SYNC_FIELDS = ("slug", "title", "generated_at", "source", "tmdb_order", "target_size")
+LIST_SYNC_FIELDS = ("slug", "title", "generated_at", "source", "tmdb_order", "target_size",
+                    "excluded_titles")
 
 
-def _upsert_list(plan: SyncPlan, now: dt.datetime, discovered: list[int]) -> int:
+def _upsert_list(plan: SyncPlan, now: dt.datetime, discovered: list[int], excluded: list[dict]) -> int:
     values = {"slug": plan.list_slug, "title": _list_title(plan.tag_name, plan.media_type),
               "tag_id": plan.tag_id, "media_type": plan.media_type, "generated_at": now,
-              "source": plan.source, "tmdb_order": discovered, "target_size": plan.limit}
+              "source": plan.source, "tmdb_order": discovered, "target_size": plan.limit,
+              "excluded_titles": excluded}
     statement = _insert(MediaList).values(values)
     db.session.execute(statement.on_conflict_do_update(
         index_elements=["tag_id", "media_type"],
@@ -480,6 +509,15 @@ def clear_override(media_list: MediaList, item: MediaItem) -> None:
     db.session.execute(delete(ListOverride).where(ListOverride.list_id == media_list.id,
                                                   ListOverride.media_item_id == item.id))
     _rearrange(media_list)
+
+
+def keep_excluded_title(media_list: MediaList, tmdb_id: int, *, keep: bool = True) -> None:
+    """Keep (or stop keeping) a title the explicit-content exclusion removed; the next sync applies it."""
+    if keep and tmdb_id not in {entry["tmdb_id"] for entry in media_list.excluded_titles or []}:
+        raise ValueError(f"TMDb id {tmdb_id} was not removed by the exclusion at the last sync.")
+    kept = [i for i in media_list.kept_tmdb_ids or [] if i != tmdb_id]
+    media_list.kept_tmdb_ids = [*kept, tmdb_id] if keep else kept
+    db.session.commit()
 
 
 def _set_override(media_list: MediaList, item: MediaItem, **values: Any) -> ListOverride:

@@ -55,6 +55,8 @@ class IdentityTag(db.Model):
     # TMDb keyword names (synonyms, OR-ed in discover) and the ids they resolved to.
     keyword_names: Mapped[list[str]] = mapped_column(JSON, default=list)
     keyword_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    # Each name with the ids it resolved to at the last resolution ([] for a name TMDb does not know).
+    keyword_matches: Mapped[dict[str, list[int]] | None] = mapped_column(JSON)
     keywords_resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     # Discovery settings.
     media_types: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["movie", "tv"])

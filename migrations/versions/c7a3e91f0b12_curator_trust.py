@@ -17,6 +17,8 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('identity_tags', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('keyword_matches', sa.JSON(), nullable=True))
     with op.batch_alter_table('media_items', schema=None) as batch_op:
         batch_op.add_column(sa.Column('source', sa.String(length=8), nullable=True))
         batch_op.add_column(sa.Column('image_base_url', sa.String(length=300), nullable=True))
@@ -46,3 +48,5 @@ def downgrade():
         batch_op.drop_column('missing_since')
         batch_op.drop_column('image_base_url')
         batch_op.drop_column('source')
+    with op.batch_alter_table('identity_tags', schema=None) as batch_op:
+        batch_op.drop_column('keyword_matches')

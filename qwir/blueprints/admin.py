@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from flask import (
     Blueprint,
     abort,
@@ -15,7 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from qwir import catalog, curation, curators, tasks
+from qwir import catalog, curation, curators, spotlight_health, tasks
 from qwir.extensions import cache, db, login_manager
 from qwir.htmx import hx_redirect, hx_trigger, vary_on_htmx, wants_fragment
 from qwir.models import SYNC_STATUSES, MediaItem, SyncAudit
@@ -268,6 +270,30 @@ def clear(slug: str, item_id: int):
     media_list, item = _list_and_item(slug, item_id)
     catalog.clear_override(media_list, item)
     return _answer_panel(media_list.tag, media_list.media_type)
+
+
+# ---------------------------------------------------------------- spotlight health
+
+
+@bp.get("/tags/<slug>/health")
+def health(slug: str):
+    """How a tag's spotlights are doing: keywords, size, overlap, excluded titles, data age."""
+    report = spotlight_health.spotlight_health(_tag_or_404(slug))
+    return render_template("admin/health.html", tag=report.tag, report=report)
+
+
+@bp.post(f"/lists/<slug>/excluded/<{ROW_ID}:tmdb_id>")
+def keep_excluded(slug: str, tmdb_id: int):
+    """Keep a title the explicit-content exclusion removed (or stop keeping it), then regenerate the list."""
+    media_list = _list_or_404(slug)
+    try:
+        catalog.keep_excluded_title(media_list, tmdb_id, keep=request.form.get("keep") != "no")
+    except ValueError as error:
+        abort(404, description=str(error))
+    # A sync already running may miss the change; the next one applies it.
+    with contextlib.suppress(tasks.SyncAlreadyRunning):
+        tasks.queue_sync(media_list.tag, media_type=media_list.media_type, trigger="admin")
+    return _navigate(url_for("admin.health", slug=media_list.tag.slug))
 
 
 # ---------------------------------------------------------------- audits and cache

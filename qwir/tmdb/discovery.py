@@ -7,6 +7,7 @@ discover 5 min, details 12 h), so repeating a resolution or a hydration inside t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from collections.abc import Callable, Collection, Iterable, Iterator
@@ -353,6 +354,22 @@ def collect_titles(client, media_type: str, filters: DiscoverFilters, *, count: 
             else:
                 collection.dropped_for_maturity += 1
     return collection
+
+
+def excluded_by_keywords(client, media_type: str, filters: DiscoverFilters) -> list[dict[str, Any]]:
+    """The titles of discover's first page that `filters.without_keywords` removed, with their rank.
+
+    Both answers share TMDb's order, so a title on the unfiltered first page and missing from the
+    filtered one was left out by the excluded keywords (the filtered page is already cached).
+    """
+    if not filters.without_keywords:
+        return []
+    kept = {r.get("id") for r in _discover_page(client, media_type, filters, 1).get("results") or []}
+    unfiltered = dataclasses.replace(filters, without_keywords=())
+    results = _discover_page(client, media_type, unfiltered, 1).get("results") or []
+    return [{"tmdb_id": int(r["id"]), "title": str(r.get("title") or r.get("name") or ""),
+             "date": str(r.get("release_date") or r.get("first_air_date") or ""), "rank": rank}
+            for rank, r in enumerate(results) if r.get("id") not in kept]
 
 
 def _page_budget(count: int, max_extra_pages: int) -> int:

@@ -233,3 +233,36 @@ def test_regenerate_all_answers_one_status_per_list_with_unique_ids(curator_clie
     dashboard = curator_client.get("/admin").get_data(as_text=True)
     dashboard_ids = re.findall(r'\sid="([^"]+)"', dashboard)
     assert len(dashboard_ids) == len(set(dashboard_ids))
+
+
+# ---------------------------------------------------------------- spotlight health
+
+
+def test_the_health_page_shows_keywords_lists_and_warnings(curator_client, app, stored):
+    with app.app_context():
+        tag = db.session.get(IdentityTag, 1)
+        tag.keyword_names, tag.keyword_matches = ["lesbian", "sapphic"], {"lesbian": [264386], "sapphic": []}
+        tag.keywords_resolved_at = tag.created_at
+        media_list = db.session.get(MediaList, 1)
+        media_list.target_size = 20
+        media_list.excluded_titles = [{"tmdb_id": 4242, "title": "Stranger by the Lake", "date": "2013-06-12",
+                                       "rank": 0}]
+        db.session.commit()
+    page = curator_client.get("/admin/tags/lesbian/health").get_data(as_text=True)
+    assert "264386" in page and "not found" in page
+    assert "The keyword name “sapphic” matches no TMDb keyword." in page
+    assert "3 of 20 titles" in page and 'data-code="thin-list"' in page
+    assert 'data-code="never-synced"' in page  # the series list
+    assert "Stranger by the Lake" in page
+
+
+def test_a_curator_keeps_an_excluded_title_for_the_next_sync(curator_client, app, stored):
+    with app.app_context():
+        db.session.get(MediaList, 1).excluded_titles = [{"tmdb_id": 4242, "title": "The Handmaiden",
+                                                         "date": "2016-06-01", "rank": 3}]
+        db.session.commit()
+    response = curator_client.post(f"/admin/lists/{stored}/excluded/4242", data={"keep": "yes"})
+    assert response.status_code == 303 and response.headers["Location"] == "/admin/tags/lesbian/health"
+    with app.app_context():
+        assert db.session.get(MediaList, 1).kept_tmdb_ids == [4242]
+    assert curator_client.post(f"/admin/lists/{stored}/excluded/99", data={"keep": "yes"}).status_code == 404
