@@ -291,7 +291,7 @@ def _store_list(plan: SyncPlan, titles: Sequence[MediaDetails], images: ImageCon
     ).scalar_one()
 
 
-def _item_row(details: MediaDetails, now: dt.datetime, **stored_with: Any) -> dict[str, Any]:
+def item_row(details: MediaDetails, now: dt.datetime, **stored_with: Any) -> dict[str, Any]:
     return {
         "media_type": details.media_type,
         "tmdb_id": details.tmdb_id,
@@ -329,7 +329,7 @@ def _upsert_items(media_type: str, titles: Sequence[MediaDetails], now: dt.datet
         return {}
     # One row per title, in id order: concurrent writers then take row locks in the same order.
     unique = {t.tmdb_id: t for t in titles}
-    rows = [_item_row(unique[tmdb_id], now, **stored_with) for tmdb_id in sorted(unique)]
+    rows = [item_row(unique[tmdb_id], now, **stored_with) for tmdb_id in sorted(unique)]
     statement = _insert(MediaItem).values(rows)
     refreshed = {name: statement.excluded[name] for name in rows[0] if name not in ("media_type", "tmdb_id")}
     db.session.execute(statement.on_conflict_do_update(index_elements=["media_type", "tmdb_id"],
@@ -509,6 +509,21 @@ def clear_override(media_list: MediaList, item: MediaItem) -> None:
     db.session.execute(delete(ListOverride).where(ListOverride.list_id == media_list.id,
                                                   ListOverride.media_item_id == item.id))
     _rearrange(media_list)
+
+
+def forget_items(item_ids: Sequence[int]) -> int:
+    """Delete items (TMDb data past its time) and close the gaps they leave in every list."""
+    if not item_ids:
+        return 0
+    gone = set(item_ids)
+    lists = db.session.scalars(select(MediaList).join(MediaListItem)
+                               .where(MediaListItem.media_item_id.in_(gone)).distinct()).all()
+    for media_list in lists:
+        media_list.tmdb_order = [i for i in media_list.tmdb_order or [] if i not in gone]
+        _write_positions(media_list.id, [i for i in _current_order(media_list.id) if i not in gone])
+        _bump_revision(media_list.id)
+    db.session.execute(delete(ListOverride).where(ListOverride.media_item_id.in_(gone)))
+    return db.session.execute(delete(MediaItem).where(MediaItem.id.in_(gone))).rowcount
 
 
 def keep_excluded_title(media_list: MediaList, tmdb_id: int, *, keep: bool = True) -> None:

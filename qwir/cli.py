@@ -97,6 +97,17 @@ def bootstrap_command() -> None:
     _run_syncs(stale, limit=None, trigger="bootstrap")
 
 
+@qwir_cli.command("retention")
+def retention_command() -> None:
+    """Refresh TMDb data nearing six months, flag titles TMDb lost, drop what is past the limit."""
+    from qwir.retention import run_retention
+
+    report = run_retention(current_app.config, cache=cache)
+    click.echo(f"TMDb retention: {report.refreshed} refreshed, {report.flagged_missing} flagged as gone "
+               f"from TMDb, {report.failed} not reachable, {report.dropped_items} titles and "
+               f"{report.dropped_keywords} keywords dropped.")
+
+
 @qwir_cli.command("sandbox")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), required=True)

@@ -62,6 +62,7 @@ class ListHealth:
     heads_also: list[str]  # other spotlights whose first title is this list's first title
     excluded: list[dict]
     kept: list[int]
+    missing_titles: list[str]  # titles TMDb answered 404 for at their last refresh
 
     @property
     def data_age(self) -> dt.timedelta | None:
@@ -160,6 +161,7 @@ def _list_health(media_list: MediaList, memberships: _Memberships) -> ListHealth
         generated_at=media_list.generated_at, oldest_data_at=oldest,
         overlaps=sorted(overlaps, key=lambda o: -o.shared), heads_also=sorted(heads),
         excluded=list(media_list.excluded_titles or []), kept=list(media_list.kept_tmdb_ids or []),
+        missing_titles=[entry.item.title for entry in media_list.entries if entry.item.missing_since],
     )
 
 
@@ -178,6 +180,9 @@ def _list_warnings(health: ListHealth) -> list[HealthWarning]:
             warnings.append(HealthWarning("heavy-overlap", _(
                 "The %(kind)s list shares %(shared)d of its %(size)d titles with %(other)s.",
                 kind=kind, shared=overlap.shared, size=health.size, other=overlap.tag_name)))
+    for title in health.missing_titles:
+        warnings.append(HealthWarning("gone-from-tmdb", _(
+            "TMDb no longer has “%(title)s” (%(kind)s list): unpin or hide it.", title=title, kind=kind)))
     if health.data_age is not None and health.data_age >= AGE_WARNING:
         days_left = max(TMDB_RETENTION.days - health.data_age.days, 0)
         warnings.append(HealthWarning("data-ageing", _(
