@@ -30,7 +30,8 @@ def stored(app):
 
 def admin_urls(app) -> list[tuple[str, str]]:
     """Every admin route with its methods, placeholders filled with plausible values."""
-    values = {"slug": "lesbian", "media_type": "movie", "audit_id": "1", "item_id": "1", "token_id": "1"}
+    values = {"slug": "lesbian", "media_type": "movie", "audit_id": "1", "item_id": "1", "token_id": "1",
+              "tmdb_id": "1"}
     urls = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("admin."):
