@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
@@ -469,13 +470,15 @@ class PinNeedsConfirmation(ValueError):
 def check_pin(media_list: MediaList, item: MediaItem, *, confirmed: bool = False) -> None:
     """Refuse a title of the other media type; ask to confirm a title with no tie to the identity."""
     if item.media_type != media_list.media_type:
-        kind = "series" if item.media_type == "tv" else "film"
-        raise PinRefused(f"{item.title} is a {kind}; {media_list.title} holds only "
-                         f"{'series' if media_list.media_type == 'tv' else 'films'}.")
+        if item.media_type == "tv":
+            message = _("%(title)s is a series; %(list)s holds only films.")
+        else:
+            message = _("%(title)s is a film; %(list)s holds only series.")
+        raise PinRefused(message % {"title": item.title, "list": media_list.title})
     if not confirmed and not is_tied_to_identity(media_list, item):
-        raise PinNeedsConfirmation(
-            f"{item.title} carries none of {media_list.tag.name}'s keywords and TMDb never returned "
-            "it for this list. Pin it anyway?")
+        raise PinNeedsConfirmation(_(
+            "%(title)s carries none of %(tag)s's keywords and TMDb never returned it for this list. "
+            "Pin it anyway?", title=item.title, tag=media_list.tag.name))
 
 
 def is_tied_to_identity(media_list: MediaList, item: MediaItem) -> bool:
