@@ -519,9 +519,10 @@ def forget_items(item_ids: Sequence[int]) -> int:
     if not item_ids:
         return 0
     gone = set(item_ids)
-    lists = db.session.scalars(select(MediaList).join(MediaListItem)
-                               .where(MediaListItem.media_item_id.in_(gone)).distinct()).all()
-    for media_list in lists:
+    # Ids first: DISTINCT over whole rows fails on PostgreSQL's json columns.
+    list_ids = db.session.scalars(select(MediaListItem.list_id)
+                                  .where(MediaListItem.media_item_id.in_(gone)).distinct()).all()
+    for media_list in (db.session.get(MediaList, list_id) for list_id in list_ids):
         media_list.tmdb_order = [i for i in media_list.tmdb_order or [] if i not in gone]
         _write_positions(media_list.id, [i for i in _current_order(media_list.id) if i not in gone])
         _bump_revision(media_list.id)
