@@ -71,7 +71,10 @@ def test_regenerate_all_leaves_one_status_per_list_and_no_duplicate_ids(admin):
     expect(admin.locator("#tag-queer .sync-status").last).to_contain_text("series")
 
 
-@pytest.mark.parametrize("path", ["/admin", "/admin/tokens", "/admin/tags/queer", "/admin/audits"])
+ADMIN_PAGES = ["/admin", "/admin/tokens", "/admin/tags/queer", "/admin/tags/lesbian/health", "/admin/audits"]
+
+
+@pytest.mark.parametrize("path", ADMIN_PAGES)
 def test_admin_pages_fit_a_phone_screen(phone, path):
     phone.goto(path)
     assert phone.evaluate(OVERFLOW) <= 0, path
