@@ -142,7 +142,8 @@ def title_page(client, media_type: str, tmdb_id: int, preferences: Preferences, 
     rating = discovery.certification_from_payload(payload, media_type, browse.CERTIFICATION_COUNTRY)
     regional = details.providers.get(region)
     return TitlePage(
-        item=details,
+        # Cast as plain mappings, the shape stored titles have, so every reader takes either.
+        item=dataclasses.replace(details, cast=[dataclasses.asdict(member) for member in details.cast]),
         tags=_tags_carrying(keyword_ids),
         region=region,
         providers=dataclasses.asdict(regional) if regional else {},
