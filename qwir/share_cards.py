@@ -65,7 +65,7 @@ def planet_source(tag: IdentityTag) -> CardSource:
     lists = sorted(f"{each.id}:{each.revision}:{each.generated_at}" for each in tag.lists)
 
     def card() -> ShareCard:
-        found = widgets.planet(tag.slug, VISITOR, widgets.PlanetQuery())
+        found = widgets.planet(tag.slug, VISITOR)
         return ShareCard(_("Planet"), tag.name, subtitle, tag.theme, _posters(found.items))
 
     return CardSource(_version("planet", tag.id, tag.updated_at, lists), card)

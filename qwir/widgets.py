@@ -429,6 +429,7 @@ class Planet:
 
     tag: IdentityTag
     spotlight_slugs: list[FeedShelf]
+    items: list[MediaItem]  # the spotlights' titles the member may see, films and series interleaved
     formats: list[Facet]
     genre_shelves: list[tuple[str, list[MediaItem]]]
     generated_at: dt.datetime | None
@@ -499,6 +500,7 @@ def planet(slug: str, preferences: Preferences) -> Planet:
     return Planet(
         tag=tag,
         spotlight_slugs=_shelves(tag),
+        items=pool,
         formats=_format_facets(pool),
         genre_shelves=_genre_shelves(pool, _genre_facets(pool), in_spotlights),
         generated_at=max(generated, default=None),
