@@ -47,7 +47,14 @@ def _version(*parts: object) -> str:
 
 
 def _posters(items) -> tuple[CardPoster, ...]:
-    return tuple(CardPoster(item.poster_path, item.title) for item in items[:MAX_POSTERS])
+    return tuple(CardPoster(item.poster_path, item.title, from_sandbox(item)) for item in items[:MAX_POSTERS])
+
+
+def from_sandbox(item) -> bool:
+    """Whether the item's images are the demo catalog's: stored with it at its sync, else today's mode."""
+    if item.source:
+        return item.source == "sandbox"
+    return not current_app.config.get("TMDB_API_KEY")
 
 
 def spotlight_source(slug: str) -> CardSource:
@@ -118,7 +125,7 @@ def load_poster(poster: CardPoster) -> Image.Image | None:
     """The demo poster drawn to PNG, or the live one from TMDb's CDN (cached); None if neither."""
     if not poster.poster_path:
         return None
-    if not current_app.config.get("TMDB_API_KEY"):
+    if poster.from_sandbox:
         try:
             return render_poster_png(poster.poster_path, 156)
         except (UnknownImageError, ValueError):

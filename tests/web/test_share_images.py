@@ -122,9 +122,12 @@ def test_live_cards_fetch_posters_from_the_image_cdn_once(client, synced, app, m
 
     monkeypatch.setattr(share_cards, "fetch_image", fake_fetch)
     app.config["TMDB_API_KEY"] = "a" * 32
+    with app.app_context():  # as a live sync stores them
+        db.session.execute(db.update(MediaItem).values(source="live", poster_path="/live-poster.jpg"))
+        db.session.commit()
     client.get(f"/share/spotlights/{synced}.png")
     client.get("/share/planets/lesbian.png")
-    assert fetched and len(fetched) == len(set(fetched))  # each poster once, then from the cache
+    assert fetched == ["/live-poster.jpg"]  # fetched once, then from the cache
 
 
 def test_concurrent_first_asks_draw_a_card_once(app, monkeypatch):
@@ -150,3 +153,12 @@ def test_concurrent_first_asks_draw_a_card_once(app, monkeypatch):
     for thread in threads:
         thread.join(30)
     assert pngs == [b"png"] * 4 and len(drawn) == 1
+
+
+def test_a_title_synced_from_the_sandbox_keeps_its_png_preview_after_a_key_is_set(client, synced, app):
+    app.config["TMDB_API_KEY"] = "a" * 32
+    with app.app_context():
+        item = db.session.scalars(db.select(MediaItem)).first()
+        tmdb_id = item.tmdb_id
+    assert og_image(client, f"/titles/movie/{tmdb_id}") == f"http://127.0.0.1:5000/share/titles/movie/{tmdb_id}.png"
+    assert client.get(f"/share/titles/movie/{tmdb_id}.png").status_code == 200
