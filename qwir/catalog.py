@@ -393,11 +393,19 @@ def arrange(discovered: Sequence[int], overrides: Iterable[ListOverride], limit:
 
 
 def _write_positions(list_id: int, item_ids: Sequence[int]) -> None:
-    """Replace the list's rows: deleting first means unique(list, position) never clashes midway."""
+    """Replace the list's rows: deleting first means unique(list, position) never clashes midway.
+
+    Titles already in the list keep the time they were added; newcomers are added now.
+    """
+    added = dict(db.session.execute(
+        select(MediaListItem.media_item_id, MediaListItem.added_at).where(MediaListItem.list_id == list_id)
+    ).all())
     db.session.execute(delete(MediaListItem).where(MediaListItem.list_id == list_id))
+    now = utcnow()
     if item_ids:
         db.session.execute(_insert(MediaListItem).values(
-            [{"list_id": list_id, "media_item_id": item_id, "position": position}
+            [{"list_id": list_id, "media_item_id": item_id, "position": position,
+              "added_at": added.get(item_id) or now}
              for position, item_id in enumerate(item_ids)]
         ))
 

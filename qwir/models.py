@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -196,6 +197,10 @@ class MediaListItem(db.Model):
     list_id: Mapped[int] = mapped_column(ForeignKey("media_lists.id", ondelete="CASCADE"))
     media_item_id: Mapped[int] = mapped_column(ForeignKey("media_items.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)  # 0-based, dense
+    # When the title first entered this list; kept across syncs, so feeds can put newcomers first.
+    added_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, server_default=func.current_timestamp()
+    )
 
     media_list: Mapped[MediaList] = relationship(back_populates="entries")
     item: Mapped[MediaItem] = relationship()

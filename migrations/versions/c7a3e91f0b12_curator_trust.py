@@ -1,7 +1,7 @@
 """items remember their source and image host; lists keep TMDb's order; stored /configuration
 
 Revision ID: c7a3e91f0b12
-Revises: 74fb8586183d
+Revises: 5a3e1c9b7d20
 Create Date: 2026-11-30 08:50:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c7a3e91f0b12'
-down_revision = '74fb8586183d'
+down_revision = '5a3e1c9b7d20'
 branch_labels = None
 depends_on = None
 
