@@ -6,6 +6,7 @@ import io
 
 import pytest
 from PIL import Image
+from sqlalchemy import update
 
 from qwir import share_cards
 from qwir.catalog import generate_media_list_for_identity
@@ -119,6 +120,9 @@ def test_live_cards_fetch_posters_from_the_image_cdn_once(client, synced, app, m
 
     monkeypatch.setattr(share_cards, "fetch_image", fake_fetch)
     app.config["TMDB_API_KEY"] = "a" * 32
+    with app.app_context():  # as a sync with the real key stores them: each item knows its source
+        db.session.execute(update(MediaItem).values(source="live"))
+        db.session.commit()
     client.get(f"/share/spotlights/{synced}.png")
     client.get("/share/planets/lesbian.png")
     assert fetched and len(fetched) == len(set(fetched))  # each poster once, then from the cache
