@@ -53,7 +53,8 @@ def _posters(items) -> tuple[CardPoster, ...]:
 
 def from_sandbox(item) -> bool:
     """Whether the item's images are the demo catalog's: stored with it at its sync, else today's mode."""
-    return (item.source or tmdb_source(current_app.config)) == "sandbox"
+    # Titles read from TMDb on demand carry no stored source: they come from the configured one.
+    return (getattr(item, "source", None) or tmdb_source(current_app.config)) == "sandbox"
 
 
 def spotlight_source(slug: str) -> CardSource:
