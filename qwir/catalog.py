@@ -32,7 +32,7 @@ from qwir.models import (
     media_item_tags,
     utcnow,
 )
-from qwir.tmdb import discovery
+from qwir.tmdb import discovery, maturity
 from qwir.tmdb.normalize import MediaDetails
 from qwir.tmdb.redaction import redact
 from qwir.tmdb_wiring import build_tmdb_client, tmdb_source
@@ -74,6 +74,7 @@ class SyncPlan:
     excluded_tmdb_ids: frozenset[int]  # hidden by a curator: never worth hydrating
     pinned_count: int
     source: str
+    languages: tuple[str, ...] = ("en",)  # whose TMDb text is stored (QWIR_LANGUAGES)
 
 
 # Public entry point ----------------------------------------------------------------------------
@@ -112,12 +113,13 @@ def _run_sync(tag: IdentityTag, audit: SyncAudit, client, *, limit: int, media_t
         with ThreadPoolExecutor(max_workers=1) as pool:
             # /configuration goes out while the keywords resolve: one round trip fewer on a cold start.
             images = pool.submit(discovery.image_config, client)
+            ages = pool.submit(discovery.age_table, client, media_type)
             keyword_ids = ensure_keyword_ids(tag, client)
             plan = _plan(tag, keyword_ids, limit, media_type, config)
             db.session.commit()  # no transaction stays open while TMDb answers
             collection = _collect(client, plan, images.result())
         _refuse_to_empty_a_stored_list(plan, collection.titles)
-        media_list = _store_list(plan, collection.titles)
+        media_list = _store_list(plan, collection.titles, ages.result())
         outcome.update(stored_count=len(media_list.entries), list_id=media_list.id)
     except Exception as error:
         db.session.rollback()
@@ -144,7 +146,8 @@ def _plan(tag: IdentityTag, keyword_ids: list[int], limit: int, media_type: str,
     return SyncPlan(tag_id=tag.id, tag_name=tag.name, list_slug=tag.list_slug(media_type),
                     media_type=media_type, limit=limit, filters=filters,
                     region=config.get("TMDB_REGION") or "US", excluded_tmdb_ids=excluded,
-                    pinned_count=pinned, source=tmdb_source(config))
+                    pinned_count=pinned, source=tmdb_source(config),
+                    languages=tuple(config.get("QWIR_LANGUAGES") or ("en",)))
 
 
 def _override_summary(tag_id: int, media_type: str) -> tuple[frozenset[int], int]:
@@ -235,11 +238,12 @@ def _lock_tag(tag_id: int) -> None:
     db.session.execute(select(IdentityTag.id).where(IdentityTag.id == tag_id).with_for_update())
 
 
-def _store_list(plan: SyncPlan, titles: Sequence[MediaDetails]) -> MediaList:
+def _store_list(plan: SyncPlan, titles: Sequence[MediaDetails], ages: maturity.AgeTable) -> MediaList:
     """Upsert the items, tag them and rewrite the list, in one transaction."""
     now = utcnow()
     _lock_tag(plan.tag_id)
-    item_ids = _upsert_items(plan.media_type, titles, now)
+    rows = [_item_row(title, now, ages=ages, languages=plan.languages) for title in titles]
+    item_ids = _upsert_items(plan.media_type, rows)
     _tag_items(plan.tag_id, item_ids.values())
     list_id = _upsert_list(plan, now)
     discovered = [item_ids[t.tmdb_id] for t in titles]
@@ -250,7 +254,8 @@ def _store_list(plan: SyncPlan, titles: Sequence[MediaDetails]) -> MediaList:
     ).scalar_one()
 
 
-def _item_row(details: MediaDetails, now: dt.datetime) -> dict[str, Any]:
+def _item_row(details: MediaDetails, now: dt.datetime, *, ages: maturity.AgeTable,
+              languages: Sequence[str]) -> dict[str, Any]:
     return {
         "media_type": details.media_type,
         "tmdb_id": details.tmdb_id,
@@ -267,6 +272,10 @@ def _item_row(details: MediaDetails, now: dt.datetime) -> dict[str, Any]:
         "backdrop_path": details.backdrop_path,
         "certification": details.certification,
         "certification_region": details.certification_region,
+        "ratings": maturity.ratings_by_country(details.certifications, ages),
+        "tagline": details.tagline or "",
+        "translations": {language: details.translations.get(language) or _no_text()
+                         for language in languages},
         "providers": {region: dataclasses.asdict(p) for region, p in details.providers.items()},
         "directors": list(details.directors),
         "cast": [dataclasses.asdict(member) for member in details.cast],
@@ -279,13 +288,17 @@ def _item_row(details: MediaDetails, now: dt.datetime) -> dict[str, Any]:
     }
 
 
-def _upsert_items(media_type: str, titles: Sequence[MediaDetails], now: dt.datetime) -> dict[int, int]:
+def _no_text() -> dict[str, str]:
+    return {"title": "", "overview": "", "tagline": ""}
+
+
+def _upsert_items(media_type: str, item_rows: Sequence[dict[str, Any]]) -> dict[int, int]:
     """Insert or refresh the items; returns tmdb_id -> media_items.id."""
-    if not titles:
+    if not item_rows:
         return {}
     # One row per title, in id order: concurrent writers then take row locks in the same order.
-    unique = {t.tmdb_id: t for t in titles}
-    rows = [_item_row(unique[tmdb_id], now) for tmdb_id in sorted(unique)]
+    unique = {row["tmdb_id"]: row for row in item_rows}
+    rows = [unique[tmdb_id] for tmdb_id in sorted(unique)]
     statement = _insert(MediaItem).values(rows)
     refreshed = {name: statement.excluded[name] for name in rows[0] if name not in ("media_type", "tmdb_id")}
     db.session.execute(statement.on_conflict_do_update(index_elements=["media_type", "tmdb_id"],

@@ -20,9 +20,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from qwir.extensions import db
+from qwir.i18n import locale_and_region, member_region
 from qwir.models import IdentityTag, ListOverride, MediaItem, MediaList, MediaListItem, SyncAudit
 from qwir.preferences import Preferences
 from qwir.safety_topics import SafetyTopic, topics_touched
+from qwir.tmdb import maturity
 from qwir.validation import whole_number
 
 try:  # The write side's job queue; the read side still renders (without queueing) when it is absent.
@@ -82,20 +84,53 @@ def poster_sources(poster_path: str | None, base_url: str) -> PosterSources | No
     return PosterSources(src=f"{base_url}w342{poster_path}", srcset=srcset)
 
 
-def is_visible(item: MediaItem, preferences: Preferences) -> bool:
+@dataclass(frozen=True)
+class ShownRating:
+    """The rating a member goes by: their country's, else the US one; `age` None when unknown."""
+
+    country: str
+    rating: str
+    age: int | None
+
+
+def shown_rating(item: MediaItem, region: str) -> ShownRating | None:
+    """The title's rating for a member in `region`; rows stored before every country was kept
+    fall back to their one stored certification."""
+    ratings = item.ratings or {}
+    if not ratings and item.certification:
+        country = item.certification_region or maturity.FALLBACK_COUNTRY
+        ratings = {country: {"rating": item.certification,
+                             "age": maturity.age_of(country, item.certification)}}
+    found = maturity.rating_for_region(ratings, region)
+    if found is None:
+        return None
+    country, rating = found
+    return ShownRating(country, rating["rating"], rating.get("age"))
+
+
+def rating_allowed(item: MediaItem, preferences: Preferences, region: str) -> bool:
+    rating = shown_rating(item, region)
+    return preferences.age_allowed(rating.age if rating else None)
+
+
+def is_visible(item: MediaItem, preferences: Preferences, region: str) -> bool:
     """Adult titles never; otherwise within the member's maturity cap and clear of avoided topics."""
     if item.adult:
         return False
-    if not preferences.rating_allowed(item.media_type, item.certification):
+    if not rating_allowed(item, preferences, region):
         return False
     return not (item.keyword_ids & preferences.avoided_keyword_ids)
 
 
 def visible_items(items: Iterable[MediaItem], preferences: Preferences) -> list[MediaItem]:
-    return [item for item in items if is_visible(item, preferences)]
+    """The items this request's member may see, judged by the ratings of their region."""
+    region = member_region()
+    return [item for item in items if is_visible(item, preferences, region)]
 
 
 def _etag(*parts: object) -> str:
+    """Every ETag also names the interface language and the region: both change what is shown."""
+    parts = (*parts, locale_and_region())
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:24]
 
 
@@ -535,6 +570,7 @@ class TitleView:
     item: MediaItem
     tags: list[IdentityTag]
     region: str
+    rating: ShownRating | None
     providers: dict
     avoided_topics: list[SafetyTopic]
     above_cap: bool
@@ -564,12 +600,14 @@ def title_details(media_type: str, tmdb_id: int, preferences: Preferences, *, re
     if item is None or item.adult:
         raise NotFound(f"No {media_type} with TMDb id {tmdb_id}.")
     providers = (item.providers or {}).get(region) or {}
+    rating = shown_rating(item, region)
     return TitleView(
         item=item,
         tags=sorted(item.tags, key=lambda tag: tag.name),
         region=region,
+        rating=rating,
         providers=providers,
         avoided_topics=topics_touched(item.keyword_ids, preferences.avoid_topics),
-        above_cap=not preferences.rating_allowed(item.media_type, item.certification),
+        above_cap=not preferences.age_allowed(rating.age if rating else None),
         etag=_etag("title", item.id, item.fetched_at, region, preferences.fingerprint()),
     )

@@ -10,6 +10,7 @@ from werkzeug.exceptions import BadRequest, NotFound
 from qwir import widgets
 from qwir.errors import handle_http_error
 from qwir.htmx import conditional, vary_on_htmx, wants_fragment
+from qwir.i18n import member_region
 from qwir.preferences import (
     MATURITY_CAPS,
     InvalidPreferences,
@@ -84,8 +85,7 @@ def planet(slug: str):
 @bp.get(f"/titles/<any(movie, tv):media_type>/<{ROW_ID}:tmdb_id>")
 def title(media_type: str, tmdb_id: int):
     """A title page: facts, credits, where to watch in our region, and its identity tags."""
-    region = current_app.config.get("TMDB_REGION") or "US"
-    found = widgets.title_details(media_type, tmdb_id, load_preferences(), region=region)
+    found = widgets.title_details(media_type, tmdb_id, load_preferences(), region=member_region())
     response = conditional(found.etag, partial(render_template, "titles/title.html", view=found))
     return member_response(response)
 
