@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from qwir.extensions import cache, db
 from qwir.models import (
+    GenreName,
     IdentityTag,
     ListOverride,
     MediaItem,
@@ -479,3 +480,30 @@ def _bump_revision(list_id: int) -> None:
     """Tell readers (ETags, cached fragments) that this list's rendering has changed."""
     db.session.execute(update(MediaList).where(MediaList.id == list_id)
                        .values(revision=MediaList.revision + 1))
+
+
+# Genre names -----------------------------------------------------------------------------------
+
+
+def refresh_genre_names(client, languages: Iterable[str]) -> int:
+    """Store TMDb's film and series genre names in each language; returns how many were stored.
+
+    Kept apart from list syncs, so a sync's request count does not grow with the languages.
+    """
+    now = utcnow()
+    rows = [
+        {"media_type": media_type, "genre_id": genre["id"], "language": language,
+         "name": str(genre["name"])[:120], "fetched_at": now}
+        for language in dict.fromkeys(languages)
+        for media_type in ("movie", "tv")
+        for genre in client.genres(media_type, language).get("genres") or []
+        if isinstance(genre.get("id"), int) and genre.get("name")
+    ]
+    if rows:
+        statement = _insert(GenreName).values(rows)
+        db.session.execute(statement.on_conflict_do_update(
+            index_elements=["media_type", "genre_id", "language"],
+            set_={"name": statement.excluded.name, "fetched_at": statement.excluded.fetched_at},
+        ))
+    db.session.commit()
+    return len(rows)

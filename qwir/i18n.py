@@ -1,17 +1,19 @@
 """The interface language and the member's region: which locale and country a request is served for.
 
-The language comes from the header's switch (kept with the member's preferences), then
-Accept-Language, then QWIR_DEFAULT_LOCALE. The region, which decides ratings and where to watch,
+The language comes from a fragment's `lang` parameter (host pages embedding a fragment ask for
+one), then the header's switch (kept with the member's preferences), then Accept-Language, then
+QWIR_DEFAULT_LOCALE. The region, which decides ratings and where to watch,
 comes from the preferences, then the country of the best Accept-Language tag (fr-CA gives CA),
 then TMDB_REGION.
 """
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, Response, current_app, g, request, url_for
 from flask_babel import Babel, get_locale
 from werkzeug.datastructures import LanguageAccept
 
+from qwir import localized
 from qwir.config import SettingsError
 from qwir.preferences import load_preferences
 from qwir.tmdb.maturity import normalize_region
@@ -27,6 +29,9 @@ def select_locale() -> str:
     """The switch's choice, else Accept-Language among the supported locales, else the default."""
     if not request:
         return current_app.config["QWIR_DEFAULT_LOCALE"]
+    asked = request.args.get("lang", "").strip().lower() if request.blueprint == "fragments" else ""
+    if asked in supported_locales():
+        return asked
     chosen = load_preferences().language
     if chosen in supported_locales():
         return chosen
@@ -44,17 +49,45 @@ def region_from_accept_language(accept: LanguageAccept, locale: str) -> str | No
 
 
 def member_region() -> str:
-    """The country whose ratings and providers this request shows."""
-    chosen = load_preferences().region
-    if chosen:
-        return chosen
-    from_locale = region_from_accept_language(request.accept_languages, str(get_locale()))
-    return from_locale or current_app.config["TMDB_REGION"]
+    """The country whose ratings and providers this request shows (worked out once per request)."""
+    if "member_region" not in g:
+        chosen = load_preferences().region
+        from_locale = region_from_accept_language(request.accept_languages, str(get_locale()))
+        g.member_region = chosen or from_locale or current_app.config["TMDB_REGION"]
+    return g.member_region
+
+
+def vary_on_language(response: Response) -> Response:
+    """Answers in the member's language and region change with these request headers."""
+    response.vary.add("Accept-Language")
+    response.vary.add("Cookie")
+    return response
 
 
 def locale_and_region() -> str:
     """What every language- or region-dependent cache key and ETag includes."""
     return f"{get_locale()}-{member_region()}"
+
+
+LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
+
+
+def language_switch() -> list[dict[str, str]]:
+    """The header's links to the other interface languages, each returning to the current page."""
+    here = request.full_path.rstrip("?") if request else "/"
+    current = str(get_locale())
+    return [
+        {"code": code, "name": LANGUAGE_NAMES.get(code, code),
+         "url": url_for("pages.switch_language", code=code, next=here)}
+        for code in supported_locales() if code != current
+    ]
+
+
+def safe_next(target: str | None) -> str:
+    """A path on this site to go back to; anything else (another host, a scheme) gives the feed."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("pages.feed")
 
 
 def init_app(app: Flask) -> None:
@@ -65,3 +98,5 @@ def init_app(app: Flask) -> None:
     app.config["TMDB_REGION"] = region
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals.update(localized.jinja_globals())
+    app.jinja_env.globals["language_switch"] = language_switch

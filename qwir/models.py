@@ -96,6 +96,18 @@ class TmdbKeyword(db.Model):
     resolved_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class GenreName(db.Model):
+    """A TMDb genre's name in one language, from /genre/{movie,tv}/list (refreshed apart from syncs)."""
+
+    __tablename__ = "genre_names"
+
+    media_type: Mapped[str] = mapped_column(String(8), primary_key=True)
+    genre_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    fetched_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class MediaItem(db.Model):
     """One film or series, normalised from TMDb details."""
 

@@ -16,6 +16,8 @@ from qwir.tmdb import maturity
 
 SESSION_KEY = "qwir_prefs"
 INTERFACE_LANGUAGES = ("en", "fr")
+# Codes CLDR lists among territories that are no country a title is rated or sold in.
+NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "QO"})
 
 
 @dataclass(frozen=True)
@@ -132,10 +134,18 @@ def _region(values: Mapping[str, object], errors: dict[str, str]) -> str | None:
     if not raw or raw.lower() == "auto":
         return None
     region = maturity.normalize_region(raw)
-    if region is None or region not in Locale("en").territories:
+    if region is None or region in NOT_COUNTRIES or region not in Locale("en").territories:
         errors["region"] = str(lazy_gettext("Choose a country from the list."))
         return None
     return region
+
+
+def region_choices(locale: str) -> list[tuple[str, str]]:
+    """Every country a member may pick, named in the interface language and sorted by that name."""
+    names = Locale.parse(locale).territories
+    countries = [(code, name) for code, name in names.items()
+                 if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES]
+    return sorted(countries, key=lambda pair: pair[1].casefold())
 
 
 def _listed(values: Mapping[str, object], name: str) -> list[str]:

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 from functools import partial
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from werkzeug.exceptions import BadRequest, NotFound
 
 from qwir import widgets
 from qwir.errors import handle_http_error
 from qwir.htmx import conditional, vary_on_htmx, wants_fragment
-from qwir.i18n import member_region
+from qwir.i18n import member_region, safe_next, vary_on_language
 from qwir.preferences import (
     MATURITY_CAPS,
     InvalidPreferences,
     Preferences,
     load_preferences,
     parse_preferences,
+    region_choices,
     save_preferences,
 )
 from qwir.safety_topics import SAFETY_TOPICS
@@ -51,10 +54,8 @@ bp.register_error_handler(widgets.BadQuery, bad_query)
 
 
 def member_response(rv):
-    """Member pages change with the preferences in the session cookie."""
-    response = current_app.make_response(rv)
-    response.vary.add("Cookie")
-    return response
+    """Member pages change with the preferences in the session cookie and the member's language."""
+    return vary_on_language(current_app.make_response(rv))
 
 
 @bp.get("/")
@@ -96,10 +97,21 @@ def _render_preferences(preferences: Preferences, errors: dict | None = None, sa
         template,
         form_preferences=preferences,
         caps=MATURITY_CAPS,
+        regions=region_choices(str(get_locale())),
+        member_region=member_region(),
         topics=SAFETY_TOPICS,
         errors=errors or {},
         saved=saved,
     )
+
+
+@bp.get("/language/<any(en, fr):code>")
+def switch_language(code: str):
+    """The header's language switch: a plain link, remembered with the member's preferences."""
+    save_preferences(dataclasses.replace(load_preferences(), language=code))
+    response = redirect(safe_next(request.args.get("next")), code=303)
+    response.cache_control.no_store = True
+    return response
 
 
 @bp.get("/preferences")
@@ -117,6 +129,8 @@ def save_preferences_view():
     except InvalidPreferences as invalid:
         body = _render_preferences(load_preferences(), invalid.errors)
         return vary_on_htmx(member_response((body, 422)))
+    # The language comes from the header's switch, not from this form: keep it.
+    chosen = dataclasses.replace(chosen, language=load_preferences().language)
     save_preferences(chosen)
     if wants_fragment():
         return vary_on_htmx(member_response(_render_preferences(chosen, saved=True)))
