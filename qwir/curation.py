@@ -31,7 +31,11 @@ AUDITS_PER_PAGE = 25
 TAG_FIELDS = (
     "name", "slug", "description", "keyword_names", "media_types", "language", "include_adult",
     "date_from", "date_to", "max_certification", "list_size", "featured", "feature_position", "theme",
+    "translations",
 )
+# Interface languages besides English, in which a tag carries its own name and description.
+TRANSLATED_LANGUAGES = ("fr",)
+TRANSLATED_FIELDS = {"name": 120, "description": 2000}
 EDITABLE_TAG_FIELDS = tuple(f for f in TAG_FIELDS if f != "slug")
 
 
@@ -116,6 +120,32 @@ class TagInput(Validation):
 
     def _feature_position(self) -> int:
         return self._integer("feature_position", default=100, low=0, high=10_000)
+
+    def _translations(self) -> dict[str, dict[str, str]]:
+        """JSON gives {"fr": {"name", "description"}}; a form gives name_fr and description_fr."""
+        if not self.typed:
+            return {language: {name: self.text(f"{name}_{language}", max_length=limit)
+                               for name, limit in TRANSLATED_FIELDS.items()}
+                    for language in TRANSLATED_LANGUAGES}
+        value = self.values.get("translations")
+        value = {} if value is None else value
+        if not isinstance(value, dict) or set(value) - set(TRANSLATED_LANGUAGES):
+            self.error("translations", f"Give an object keyed by {', '.join(TRANSLATED_LANGUAGES)}.")
+            return {}
+        return {language: self._translation(language, texts) for language, texts in value.items()}
+
+    def _translation(self, language: str, texts: Any) -> dict[str, str]:
+        if not isinstance(texts, dict) or set(texts) - set(TRANSLATED_FIELDS):
+            self.error("translations", "Each language takes a name and a description.")
+            return {}
+        clean = {}
+        for name, limit in TRANSLATED_FIELDS.items():
+            text = texts.get(name) or ""
+            if not isinstance(text, str) or len(text.strip()) > limit:
+                self.error("translations", f"{name} must be a string of at most {limit} characters.")
+                continue
+            clean[name] = text.strip()
+        return clean
 
     def _theme(self) -> str:
         theme = self._string("theme", max_length=32, label="Theme") or "aurora"
@@ -234,8 +264,10 @@ def tag_form_values(tag: IdentityTag | None) -> dict[str, Any]:
     if tag is None:
         return {"media_types": ["movie", "tv"], "featured": True, "list_size": 20,
                 "feature_position": 100, "theme": "aurora"}
-    values = {field: getattr(tag, field) for field in TAG_FIELDS}
+    values = {field: getattr(tag, field) for field in TAG_FIELDS if field != "translations"}
     values["keyword_names"] = ", ".join(tag.keyword_names or [])
+    for language, texts in (tag.translations or {}).items():
+        values.update({f"{name}_{language}": text for name, text in texts.items()})
     return values
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from qwir.curation import CERTIFICATIONS, MAX_KEYWORD_NAMES, MAX_LIST_SIZE
+from qwir.curation import CERTIFICATIONS, MAX_KEYWORD_NAMES, MAX_LIST_SIZE, TRANSLATED_LANGUAGES
 from qwir.preferences import MATURITY_CAPS
 from qwir.safety_topics import SAFETY_TOPICS
 
@@ -16,6 +16,20 @@ NULLABLE_STRING = {"type": ["string", "null"]}
 NULLABLE_INTEGER = {"type": ["integer", "null"]}
 MEDIA_TYPE = {"type": "string", "enum": ["movie", "tv"]}
 CAP_NAMES = [cap.slug.upper() for cap in MATURITY_CAPS]
+# A tag's name and description in the other interface languages; the slug never changes.
+TRANSLATIONS = {
+    "type": "object",
+    "properties": {
+        language: {
+            "type": "object",
+            "properties": {"name": {"type": "string", "maxLength": 120},
+                           "description": {"type": "string", "maxLength": 2000}},
+            "additionalProperties": False,
+        }
+        for language in TRANSLATED_LANGUAGES
+    },
+    "additionalProperties": False,
+}
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -86,7 +100,7 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["slug", "name", "description", "keyword_names", "keyword_ids", "media_types", "language",
                      "include_adult", "date_from", "date_to", "max_certification", "list_size", "featured",
-                     "feature_position", "theme", "lists"],
+                     "feature_position", "theme", "translations", "lists"],
         "properties": {
             "slug": SLUG,
             "name": {"type": "string"},
@@ -103,6 +117,7 @@ SCHEMAS: dict[str, Any] = {
             "featured": {"type": "boolean"},
             "feature_position": {"type": "integer"},
             "theme": {"type": "string"},
+            "translations": TRANSLATIONS,
             "lists": {"type": "array", "items": _ref("ListLink")},
         },
         "additionalProperties": False,
@@ -125,6 +140,7 @@ SCHEMAS: dict[str, Any] = {
             "featured": {"type": "boolean"},
             "feature_position": {"type": "integer", "minimum": 0, "maximum": 10000},
             "theme": {"type": "string", "pattern": "^[a-z0-9-]{1,32}$"},
+            "translations": TRANSLATIONS,
         },
         "additionalProperties": False,
     },

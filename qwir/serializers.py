@@ -35,6 +35,7 @@ def tag_json(tag: IdentityTag) -> dict[str, Any]:
         "featured": bool(tag.featured),
         "feature_position": tag.feature_position,
         "theme": tag.theme,
+        "translations": dict(tag.translations or {}),
         "lists": [_list_link(tag, media_type) for media_type in tag.media_types or []],
     }
 
