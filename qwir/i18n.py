@@ -9,6 +9,8 @@ then TMDB_REGION.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask, Response, current_app, g, request, url_for
 from flask_babel import Babel, get_locale
 from werkzeug.datastructures import LanguageAccept
@@ -19,6 +21,8 @@ from qwir.preferences import load_preferences
 from qwir.tmdb.maturity import normalize_region
 
 babel = Babel()
+# The committed .po catalogs beside the package; `make setup` compiles them to .mo files.
+TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 
 
 def supported_locales() -> tuple[str, ...]:
@@ -96,6 +100,7 @@ def init_app(app: Flask) -> None:
     if region is None:
         raise SettingsError(f"TMDB_REGION must be a two-letter country code, not {configured!r}")
     app.config["TMDB_REGION"] = region
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals.update(localized.jinja_globals())

@@ -68,3 +68,9 @@ def test_an_embedded_fragment_takes_its_language_from_the_host_page(client, cata
     asked = client.get("/fragments/teaser?lang=fr", headers={"Accept-Language": "en"})
     assert asked.headers["ETag"] != english.headers["ETag"]
     assert 'lang="fr"' in asked.get_data(as_text=True) or asked.status_code == 200
+
+
+def test_a_french_member_reads_french(client):
+    page = client.get("/preferences", headers={"Accept-Language": "fr-FR"}).get_data(as_text=True)
+    assert "Tous publics" in page and "16 ans et plus" in page
+    assert "All ages" in client.get("/preferences", headers={"Accept-Language": "en"}).get_data(as_text=True)
