@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, Response, current_app, g, request, url_for
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, format_date, format_datetime, format_decimal, format_number, get_locale
 from werkzeug.datastructures import LanguageAccept
 
 from qwir import localized
@@ -44,12 +44,14 @@ def select_locale() -> str:
 
 
 def region_from_accept_language(accept: LanguageAccept, locale: str) -> str | None:
-    """The country of the most preferred tag in the interface language ("fr-CA" -> "CA")."""
+    """The country of the most preferred tag in the interface language ("fr-CA" -> "CA"), else of
+    the most preferred tag naming one at all (a "de-DE" reader served in English lives in DE)."""
+    countries = []
     for tag, _quality in accept:
         language, _, country = tag.replace("_", "-").partition("-")
-        if language.lower() == locale and normalize_region(country):
-            return normalize_region(country)
-    return None
+        if normalize_region(country):
+            countries.append((language.lower() != locale, normalize_region(country)))
+    return min(countries, key=lambda pair: pair[0])[1] if countries else None
 
 
 def member_region() -> str:
@@ -105,3 +107,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals.update(localized.jinja_globals())
     app.jinja_env.globals["language_switch"] = language_switch
+    # Dates and numbers in the member's locale ("1 234,5" in French); Flask-Babel also adds the
+    # `dateformat` and `datetimeformat` filters.
+    app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime,
+                                 format_decimal=format_decimal, format_number=format_number)

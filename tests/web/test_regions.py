@@ -90,3 +90,10 @@ def test_an_unknown_region_is_refused(client):
 def test_the_title_page_shows_the_members_countrys_rating(client, regional):
     page = client.get("/titles/movie/5001", headers={"Accept-Language": "en-GB"}).get_data(as_text=True)
     assert "12A" in page and "PG-13" not in page
+
+
+def test_a_reader_served_in_english_keeps_the_country_of_their_browser(app):
+    from qwir.i18n import member_region
+
+    with app.test_request_context(headers={"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"}):
+        assert member_region() == "DE"
