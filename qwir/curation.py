@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from qwir.extensions import db
@@ -55,7 +56,7 @@ class TagInput(Validation):
         """Every clean value the input sets; errors collect on `self.errors`."""
         if self.typed:
             for unknown in sorted(set(self.values) - set(fields)):
-                self.error(unknown, "This field is not known or cannot be changed.")
+                self.error(unknown, _("This field is not known or cannot be changed."))
         wanted = [f for f in fields if not self.partial or f in self.values]
         clean = {field: getattr(self, f"_{field}")() for field in wanted}
         self._check_date_order(clean)
@@ -64,23 +65,24 @@ class TagInput(Validation):
     # Each reader below returns a clean value and records an error when the input is wrong.
 
     def _name(self) -> str:
-        return self._string("name", required=True, max_length=120, label="Name")
+        return self._string("name", required=True, max_length=120, label=_("Name"))
 
     def _slug(self) -> str:
-        slug = self._string("slug", required=True, max_length=64, label="Slug")
+        slug = self._string("slug", required=True, max_length=64, label=_("Slug"))
         if slug and not SLUG_PATTERN.match(slug):
-            self.error("slug", "Use lower-case letters, digits and single hyphens, like non-binary.")
+            self.error("slug", _("Use lower-case letters, digits and single hyphens, like non-binary."))
         return slug
 
     def _description(self) -> str:
-        return self._string("description", max_length=2000, label="Description")
+        return self._string("description", max_length=2000, label=_("Description"))
 
     def _keyword_names(self) -> list[str]:
         names = self._string_list("keyword_names", separators=KEYWORD_SEPARATORS)
         if not names:
-            self.error("keyword_names", "Give at least one TMDb keyword name.")
+            self.error("keyword_names", _("Give at least one TMDb keyword name."))
         elif len(names) > MAX_KEYWORD_NAMES or any(len(n) > 100 for n in names):
-            self.error("keyword_names", f"At most {MAX_KEYWORD_NAMES} names of up to 100 characters.")
+            too_many = _("At most %(num)d names of up to 100 characters.", num=MAX_KEYWORD_NAMES)
+            self.error("keyword_names", too_many)
         return names
 
     def _media_types(self) -> list[str]:
@@ -88,13 +90,13 @@ class TagInput(Validation):
             return list(MEDIA_TYPES)
         kinds = self._string_list("media_types", separators=r"[,\s]")
         if not kinds or any(k not in MEDIA_TYPES for k in kinds):
-            self.error("media_types", "Choose films, series or both.")
+            self.error("media_types", _("Choose films, series or both."))
         return [k for k in MEDIA_TYPES if k in kinds]
 
     def _language(self) -> str | None:
-        language = self._string("language", max_length=2, label="Language").lower()
+        language = self._string("language", max_length=2, label=_("Language")).lower()
         if language and not LANGUAGE_PATTERN.match(language):
-            self.error("language", "Use a two-letter ISO 639-1 code, like en or pt.")
+            self.error("language", _("Use a two-letter ISO 639-1 code, like en or pt."))
         return language or None
 
     def _include_adult(self) -> bool:
@@ -112,7 +114,8 @@ class TagInput(Validation):
     def _max_certification(self) -> str | None:
         value = self._string("max_certification", max_length=16).upper()
         if value and value not in CERTIFICATIONS:
-            self.error("max_certification", f"Choose one of {', '.join(CERTIFICATIONS)}, or none.")
+            choices = ", ".join(CERTIFICATIONS)
+            self.error("max_certification", _("Choose one of %(choices)s, or none.", choices=choices))
         return value or None
 
     def _list_size(self) -> int:
@@ -130,27 +133,29 @@ class TagInput(Validation):
         value = self.values.get("translations")
         value = {} if value is None else value
         if not isinstance(value, dict) or set(value) - set(TRANSLATED_LANGUAGES):
-            self.error("translations", f"Give an object keyed by {', '.join(TRANSLATED_LANGUAGES)}.")
+            keys = ", ".join(TRANSLATED_LANGUAGES)
+            self.error("translations", _("Give an object keyed by %(keys)s.", keys=keys))
             return {}
         return {language: self._translation(language, texts) for language, texts in value.items()}
 
     def _translation(self, language: str, texts: Any) -> dict[str, str]:
         if not isinstance(texts, dict) or set(texts) - set(TRANSLATED_FIELDS):
-            self.error("translations", "Each language takes a name and a description.")
+            self.error("translations", _("Each language takes a name and a description."))
             return {}
         clean = {}
         for name, limit in TRANSLATED_FIELDS.items():
             text = texts.get(name) or ""
             if not isinstance(text, str) or len(text.strip()) > limit:
-                self.error("translations", f"{name} must be a string of at most {limit} characters.")
+                too_long = _("%(name)s must be a string of at most %(num)d characters.", name=name, num=limit)
+                self.error("translations", too_long)
                 continue
             clean[name] = text.strip()
         return clean
 
     def _theme(self) -> str:
-        theme = self._string("theme", max_length=32, label="Theme") or "aurora"
+        theme = self._string("theme", max_length=32, label=_("Theme")) or "aurora"
         if not THEME_PATTERN.match(theme):
-            self.error("theme", "Use lower-case letters, digits and hyphens.")
+            self.error("theme", _("Use lower-case letters, digits and hyphens."))
         return theme
 
     # Type-aware readers shared by the fields above.
@@ -158,7 +163,7 @@ class TagInput(Validation):
     def _string(self, field: str, **rules: Any) -> str:
         value = self.values.get(field)
         if self.typed and value is not None and not isinstance(value, str):
-            self.error(field, "Must be a string.")
+            self.error(field, _("Must be a string."))
             return ""
         return self.text(field, **rules)
 
@@ -166,7 +171,7 @@ class TagInput(Validation):
         value = self.values.get(field)
         if self.typed:
             if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-                self.error(field, "Must be a list of strings.")
+                self.error(field, _("Must be a list of strings."))
                 return []
             items = value or []
         elif isinstance(self.values, Mapping) and hasattr(self.values, "getlist"):
@@ -183,7 +188,7 @@ class TagInput(Validation):
         if value is None:
             return default
         if not isinstance(value, bool):
-            self.error(field, "Must be true or false.")
+            self.error(field, _("Must be true or false."))
             return default
         return value
 
@@ -193,7 +198,7 @@ class TagInput(Validation):
             return default
         number = _as_int(value, typed=self.typed)
         if number is None or not low <= number <= high:
-            self.error(field, f"Give a whole number from {low} to {high}.")
+            self.error(field, _("Give a whole number from %(low)d to %(high)d.", low=low, high=high))
             return default
         return number
 
@@ -204,13 +209,13 @@ class TagInput(Validation):
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            self.error(field, "Use a date like 1999-12-31.")
+            self.error(field, _("Use a date like 1999-12-31."))
             return None
 
     def _check_date_order(self, clean: dict[str, Any]) -> None:
         start, end = clean.get("date_from"), clean.get("date_to")
         if start and end and start > end:
-            self.error("date_to", "The end date comes before the start date.")
+            self.error("date_to", _("The end date comes before the start date."))
 
 
 def _as_int(value: Any, *, typed: bool) -> int | None:
@@ -236,7 +241,7 @@ def create_tag(data: TagInput) -> IdentityTag | None:
     """Create a tag from valid input; None (with errors on `data`) when anything is wrong."""
     changes = data.changes(TAG_FIELDS)
     if changes.get("slug") and find_tag(changes["slug"]):
-        data.error("slug", "Another tag already uses this slug.")
+        data.error("slug", _("Another tag already uses this slug."))
     if not data.ok:
         return None
     tag = IdentityTag(**changes)

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from babel import Locale
 from flask import g
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
@@ -90,5 +91,27 @@ def _genre_names(language: str) -> dict[int, str]:
     return cached[language]
 
 
+def rating_of(item: Any):
+    """The rating a card shows: the member's country's, else the US one."""
+    from qwir.i18n import member_region
+    from qwir.widgets import shown_rating
+
+    return shown_rating(item, member_region())
+
+
+def spotlight_title(tag: Any, media_type: str) -> str:
+    """A spotlight's heading in the page's language: "Lesbienne : films", "Queer series spotlight"."""
+    name = localized(tag, "name").text
+    if media_type == "tv":
+        return gettext("%(tag)s series spotlight", tag=name)
+    return gettext("%(tag)s spotlight", tag=name)
+
+
+def region_name(code: str) -> str:
+    """A country's name in the page's language ("Royaume-Uni" for GB in French)."""
+    return Locale.parse(page_language()).territories.get(code, code)
+
+
 def jinja_globals() -> dict[str, Any]:
-    return {"localized": localized, "original_title": original_title, "genre_label": genre_label}
+    return {"localized": localized, "original_title": original_title, "genre_label": genre_label,
+            "rating_of": rating_of, "region_name": region_name, "spotlight_title": spotlight_title}

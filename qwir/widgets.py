@@ -16,11 +16,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from qwir.extensions import db
 from qwir.i18n import locale_and_region, member_region
+from qwir.localized import genre_label, localized, spotlight_title
 from qwir.models import IdentityTag, ListOverride, MediaItem, MediaList, MediaListItem, SyncAudit
 from qwir.preferences import Preferences
 from qwir.safety_topics import SafetyTopic, topics_touched
@@ -44,14 +46,16 @@ LIVE_IMAGE_BASE_URL = "https://image.tmdb.org/t/p/"
 SANDBOX_IMAGE_BASE_URL = "/sandbox/t/p/"
 LIST_SLUG = re.compile(r"^(?P<tag>[a-z0-9-]+?)-(?P<kind>series-spotlight|spotlight)-(?P<id>\d+)$")
 PLANET_SORTS = {
-    "spotlight": "Spotlight order",
-    "newest": "Newest first",
-    "oldest": "Oldest first",
-    "title": "Title A-Z",
-    "rating": "Best rated",
+    "spotlight": lazy_gettext("Spotlight order"),
+    "newest": lazy_gettext("Newest first"),
+    "oldest": lazy_gettext("Oldest first"),
+    "title": lazy_gettext("Title A-Z"),
+    "rating": lazy_gettext("Best rated"),
 }
-PLANET_FORMATS = {"all": "Everything", "movie": "Films", "tv": "Series"}
-FORMAT_NAMES = {"movie": "Films", "tv": "Series"}
+PLANET_FORMATS = {
+    "all": lazy_gettext("Everything"), "movie": lazy_gettext("Films"), "tv": lazy_gettext("Series"),
+}
+FORMAT_NAMES = {"movie": lazy_gettext("Films"), "tv": lazy_gettext("Series")}
 
 
 class NotFound(LookupError):
@@ -224,7 +228,7 @@ def _list_or_pending(slug: str) -> MediaList | tuple[IdentityTag, str]:
         return media_list
     owner = _tag_for_list_slug(slug)
     if owner is None:
-        raise NotFound(f"No spotlight list called {slug!r}.")
+        raise NotFound(gettext("No spotlight list called %(slug)s.", slug=repr(slug)))
     _request_sync(*owner)
     return _list_by_slug(slug) or owner
 
@@ -256,7 +260,7 @@ class Carousel:
 
     @property
     def format_name(self) -> str:
-        return FORMAT_NAMES[self.media_type]
+        return str(FORMAT_NAMES[self.media_type])
 
     @cached_property
     def _selection(self) -> tuple[list[MediaItem], int]:
@@ -276,19 +280,15 @@ class Carousel:
         return self._selection[1]
 
 
-def _pending_title(tag: IdentityTag, media_type: str) -> str:
-    return f"{tag.name} {'series' if media_type == 'tv' else 'films'}"
-
-
 def carousel(slug: str, preferences: Preferences, *, size: int = CAROUSEL_SIZE) -> Carousel:
     """The first `size` titles of a spotlight the member may see, filling up from later entries."""
     found = _list_or_pending(slug)
     if not isinstance(found, MediaList):
         tag, media_type = found
-        return Carousel(slug, _pending_title(tag, media_type), tag, media_type)
+        return Carousel(slug, spotlight_title(tag, media_type), tag, media_type)
     return Carousel(
         slug=slug,
-        title=found.title,
+        title=spotlight_title(found.tag, found.media_type),
         tag=found.tag,
         media_type=found.media_type,
         generated_at=found.generated_at,
@@ -351,8 +351,7 @@ def _shelves(tag: IdentityTag) -> list[FeedShelf]:
         media_list = stored.get(media_type)
         wanted = media_type == "movie" and media_type in (tag.media_types or [])
         if media_list is not None or wanted:
-            title = media_list.title if media_list else _pending_title(tag, media_type)
-            shelves.append(FeedShelf(tag.list_slug(media_type), title, media_type))
+            shelves.append(FeedShelf(tag.list_slug(media_type), spotlight_title(tag, media_type), media_type))
     return shelves
 
 
@@ -424,7 +423,8 @@ def _int_param(args, name: str, minimum: int, maximum: int) -> int | None:
         return None
     number = whole_number(raw, low=minimum, high=maximum)
     if number is None:
-        raise BadQuery(f"{name} must be a whole number from {minimum} to {maximum}.")
+        raise BadQuery(gettext("%(name)s must be a whole number from %(low)d to %(high)d.", name=name,
+                               low=minimum, high=maximum))
     return number
 
 
@@ -433,12 +433,12 @@ def parse_planet_query(args) -> PlanetQuery:
     media = args.get("media") or "all"
     sort = args.get("sort") or "spotlight"
     if media not in PLANET_FORMATS:
-        raise BadQuery("media must be one of: " + ", ".join(PLANET_FORMATS))
+        raise BadQuery(gettext("media must be one of: %(choices)s", choices=", ".join(PLANET_FORMATS)))
     if sort not in PLANET_SORTS:
-        raise BadQuery("sort must be one of: " + ", ".join(PLANET_SORTS))
+        raise BadQuery(gettext("sort must be one of: %(choices)s", choices=", ".join(PLANET_SORTS)))
     decade = _int_param(args, "decade", 1870, 2100)
     if decade is not None and decade % 10:
-        raise BadQuery("decade must be a year ending in 0, such as 1990.")
+        raise BadQuery(gettext("decade must be a year ending in 0, such as 1990."))
     genre = _int_param(args, "genre", 1, 10**7)
     page = _int_param(args, "page", 1, 500) or 1
     return PlanetQuery(media, genre, decade, sort, page)
@@ -473,7 +473,7 @@ def _tag_by_slug(slug: str) -> IdentityTag:
         select(IdentityTag).where(IdentityTag.slug == slug).options(selectinload(IdentityTag.lists))
     )
     if tag is None:
-        raise NotFound(f"No planet called {slug!r}.")
+        raise NotFound(gettext("No planet called %(slug)s.", slug=repr(slug)))
     return tag
 
 
@@ -501,7 +501,7 @@ def _sorted(items: list[MediaItem], sort: str) -> list[MediaItem]:
     keys = {
         "newest": (lambda item: item.release_date or undated, True),
         "oldest": (lambda item: item.release_date or dt.date.max, False),
-        "title": (lambda item: item.title.casefold(), False),
+        "title": (lambda item: localized(item, "title").text.casefold(), False),
         "rating": (lambda item: item.vote_average or 0.0, True),
     }
     if sort not in keys:
@@ -511,21 +511,22 @@ def _sorted(items: list[MediaItem], sort: str) -> list[MediaItem]:
 
 
 def _genre_facets(items: list[MediaItem]) -> list[Facet]:
-    counts: Counter[tuple[int, str]] = Counter(
-        (genre["id"], genre["name"]) for item in items for genre in item.genres or [] if "id" in genre
-    )
-    ranked = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0][1]))
-    return [Facet(genre_id, name, count) for (genre_id, name), count in ranked]
+    """Genres by how many titles carry them, named from TMDb's genre list in the member's language."""
+    genres = {genre["id"]: genre for item in items for genre in item.genres or [] if "id" in genre}
+    counts = Counter(genre["id"] for item in items for genre in item.genres or [] if "id" in genre)
+    named = {genre_id: str(genre_label(genre)) for genre_id, genre in genres.items()}
+    ranked = sorted(counts.items(), key=lambda pair: (-pair[1], named[pair[0]]))
+    return [Facet(genre_id, named[genre_id], count) for genre_id, count in ranked]
 
 
 def _decade_facets(items: list[MediaItem]) -> list[Facet]:
     counts = Counter(item.year // 10 * 10 for item in items if item.year)
-    return [Facet(decade, f"{decade}s", counts[decade]) for decade in sorted(counts)]
+    return [Facet(decade, gettext("%(decade)ds", decade=decade), counts[decade]) for decade in sorted(counts)]
 
 
 def _format_facets(items: list[MediaItem]) -> list[Facet]:
     counts = Counter(item.media_type for item in items)
-    return [Facet(kind, FORMAT_NAMES[kind], counts[kind]) for kind in ("movie", "tv") if counts[kind]]
+    return [Facet(kind, str(FORMAT_NAMES[kind]), counts[kind]) for kind in ("movie", "tv") if counts[kind]]
 
 
 def _genre_shelves(items: list[MediaItem], genres: list[Facet], count: int = 3, size: int = 8):
@@ -598,7 +599,7 @@ def title_details(media_type: str, tmdb_id: int, preferences: Preferences, *, re
         .options(selectinload(MediaItem.tags))
     )
     if item is None or item.adult:
-        raise NotFound(f"No {media_type} with TMDb id {tmdb_id}.")
+        raise NotFound(gettext("No title with TMDb id %(id)d.", id=tmdb_id))
     providers = (item.providers or {}).get(region) or {}
     rating = shown_rating(item, region)
     return TitleView(

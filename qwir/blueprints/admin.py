@@ -12,6 +12,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from qwir import catalog, curation, curators, tasks
@@ -42,11 +43,13 @@ def admin_choices():
 
 
 def _tag_or_404(slug: str):
-    return curation.find_tag(slug) or abort(404, description=f"No identity tag called {slug!r}.")
+    missing = _("No identity tag called %(slug)s.", slug=repr(slug))
+    return curation.find_tag(slug) or abort(404, description=missing)
 
 
 def _list_or_404(slug: str):
-    return curation.find_list(slug) or abort(404, description=f"No spotlight list called {slug!r}.")
+    missing = _("No spotlight list called %(slug)s.", slug=repr(slug))
+    return curation.find_list(slug) or abort(404, description=missing)
 
 
 def _curator():
@@ -150,11 +153,12 @@ def regenerate(slug: str):
     tag = _tag_or_404(slug)
     media_type = request.form.get("media_type", "movie")
     if media_type not in (tag.media_types or []):
-        abort(400, description=f"{tag.name} has no {media_type} list.")
+        abort(400, description=_("%(tag)s has no %(kind)s list.", tag=tag.name, kind=media_type))
     try:
         audit = tasks.queue_sync(tag, media_type=media_type, trigger="admin")
     except tasks.SyncAlreadyRunning as running:
-        audit = running.audit or abort(409, description=f"A sync of {tag.name} is already running.")
+        already = _("A sync of %(tag)s is already running.", tag=tag.name)
+        audit = running.audit or abort(409, description=already)
     if not request.htmx:
         return redirect(url_for("admin.tag_detail", slug=tag.slug), code=303)
     return _sync_status(audit)
@@ -172,7 +176,7 @@ def regenerate_all():
 @bp.get(f"/syncs/<{ROW_ID}:audit_id>")
 def sync_status(audit_id: int):
     """The progress of one sync; polled every second until it ends."""
-    audit = db.session.get(SyncAudit, audit_id) or abort(404, description="No such sync.")
+    audit = db.session.get(SyncAudit, audit_id) or abort(404, description=_("No such sync."))
     return _sync_status(audit)
 
 
@@ -191,7 +195,7 @@ def list_panel(slug: str, media_type: str):
     """One spotlight list with its items in order and the curator's overrides (a fragment)."""
     tag = _tag_or_404(slug)
     if media_type not in (tag.media_types or []):
-        abort(404, description=f"{tag.name} has no {media_type} list.")
+        abort(404, description=_("%(tag)s has no %(kind)s list.", tag=tag.name, kind=media_type))
     return _render_list_panel(tag, media_type)
 
 
@@ -208,7 +212,7 @@ def _render_list_panel(tag, media_type: str, error: str = ""):
 
 def _list_and_item(slug: str, item_id: int):
     media_list = _list_or_404(slug)
-    item = db.session.get(MediaItem, item_id) or abort(404, description="No such title.")
+    item = db.session.get(MediaItem, item_id) or abort(404, description=_("No such title."))
     return media_list, item
 
 
@@ -219,7 +223,7 @@ def pin(slug: str, item_id: int):
     last = max(len(media_list.entries), 1)
     position = whole_number(request.form.get("position", "").strip(), low=1, high=last)
     if position is None:
-        message = f"Give {item.title} a position from 1 to {last}."
+        message = _("Give %(title)s a position from 1 to %(last)d.", title=item.title, last=last)
         return _render_list_panel(media_list.tag, media_list.media_type, message), 422
     catalog.pin_item(media_list, item, position - 1)
     return _render_list_panel(media_list.tag, media_list.media_type)

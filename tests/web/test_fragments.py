@@ -25,7 +25,7 @@ def test_carousel_is_one_rail_with_real_buttons_and_a_planet_link(client, catalo
     assert f'aria-controls="shelf-{catalog.movie_slug}-rail"' in body
     assert f'<ul class="rail" id="shelf-{catalog.movie_slug}-rail" tabindex="0"' in body
     assert 'href="/planets/queer?media=movie"' in body
-    assert 'data-announce="Queer films spotlight: 12 titles loaded."' in body
+    assert 'data-announce="Queer spotlight: 12 titles loaded."' in body
     assert 'loading="lazy"' in body and 'width="342" height="513"' in body
     assert "Adult Feature" not in body  # adult titles never show
 
