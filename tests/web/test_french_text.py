@@ -27,7 +27,8 @@ def titles(app):
         adele = make_item(152584, "Blue Is the Warmest Color", original_title="La Vie d'Adèle",
                           original_language="fr", overview="A student meets an art student with blue hair.",
                           genres=[DRAMA],
-                          translations={"en": texts("Blue Is the Warmest Color"), "fr": texts("La Vie d'Adèle")})
+                          translations={"en": texts("Blue Is the Warmest Color"),
+                                        "fr": texts("La Vie d'Adèle")})
         carol = make_item(258480, "Carol", original_title="Carol", original_language="en",
                           overview="New York, 1952.",
                           translations={"fr": texts("", "New York, 1952 : une vendeuse.")})
