@@ -8,7 +8,7 @@ that protects the cookie-authenticated admin forms.
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext
 
 from qwir import curation, curators, serializers, tasks, widgets
 from qwir.errors import problem
@@ -49,19 +49,19 @@ def require_curator_token():
     """The curator behind the request's bearer token; 401, 403 or 429 problems otherwise."""
     scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
-        raise _unauthorized(_("A curator bearer token is required."))
+        raise _unauthorized(gettext("A curator bearer token is required."))
     throttle = token_throttle(current_app)
     key = throttle.key(client_address())
     if throttle.is_locked(key):
         seconds = str(throttle.window_seconds)
-        raise ApiProblem(429, "Too Many Requests", _("Too many bad tokens from this address."),
+        raise ApiProblem(429, "Too Many Requests", gettext("Too many bad tokens from this address."),
                          headers={"Retry-After": seconds})
     token = curators.verify_token(secret.strip())
     if token is None:
         throttle.record_failure(key)
-        raise _unauthorized(_("The bearer token is unknown or has been revoked."))
+        raise _unauthorized(gettext("The bearer token is unknown or has been revoked."))
     if not token.curator.active:
-        raise ApiProblem(403, "Forbidden", _("This curator account is disabled."))
+        raise ApiProblem(403, "Forbidden", gettext("This curator account is disabled."))
     g.api_curator = token.curator
     return token.curator
 
@@ -73,7 +73,7 @@ def _unauthorized(detail: str) -> ApiProblem:
 def _json_object() -> dict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise ApiProblem(400, "Bad Request", _("The request body must be a JSON object."))
+        raise ApiProblem(400, "Bad Request", gettext("The request body must be a JSON object."))
     return body
 
 
@@ -101,7 +101,7 @@ def get_tag(slug: str):
 def _tag_or_404(slug: str):
     tag = curation.find_tag(slug)
     if tag is None:
-        raise ApiProblem(404, "Not Found", _("No identity tag called %(slug)s.", slug=repr(slug)))
+        raise ApiProblem(404, "Not Found", gettext("No identity tag called %(slug)s.", slug=repr(slug)))
     return tag
 
 
@@ -111,7 +111,7 @@ def _member_filters() -> Preferences:
     try:
         return parse_preferences({"max_maturity": cap, "avoid": request.args.getlist("avoid")})
     except InvalidPreferences as error:
-        raise ApiProblem(400, "Bad Request", _("Some query parameters are not valid."),
+        raise ApiProblem(400, "Bad Request", gettext("Some query parameters are not valid."),
                          errors=_renamed(error.errors)) from None
 
 
@@ -123,7 +123,7 @@ def _renamed(errors: dict[str, str]) -> dict[str, str]:
 def _limit() -> int:
     limit = whole_number(request.args.get("limit", str(MAX_ITEMS)), low=1, high=MAX_ITEMS)
     if limit is None:
-        detail = _("limit must be a whole number from 1 to %(high)d.", high=MAX_ITEMS)
+        detail = gettext("limit must be a whole number from 1 to %(high)d.", high=MAX_ITEMS)
         raise ApiProblem(400, "Bad Request", detail)
     return limit
 
@@ -131,7 +131,7 @@ def _limit() -> int:
 def _not_ready(slug: str) -> ApiProblem:
     return ApiProblem(
         503, "Service Unavailable",
-        _("The list %(slug)s has not been generated yet and TMDb could not provide it; try again soon.",
+        gettext("The list %(slug)s has not been generated yet and TMDb could not provide it; try again soon.",
           slug=repr(slug)),
         headers={"Retry-After": str(RETRY_PENDING_SECONDS)},
     )
@@ -156,13 +156,13 @@ def random_pick(slug: str):
     tag, preferences = _tag_or_404(slug), _member_filters()
     media_type = request.args.get("media_type", "movie")
     if media_type not in MEDIA_TYPES or media_type not in (tag.media_types or []):
-        detail = _("%(tag)s has no %(kind)s spotlight.", tag=tag.name, kind=media_type)
+        detail = gettext("%(tag)s has no %(kind)s spotlight.", tag=tag.name, kind=media_type)
         raise ApiProblem(404, "Not Found", detail)
     pick = widgets.random_pick(tag.list_slug(media_type), preferences)
     if pick.carousel.pending:
         raise _not_ready(pick.slug)
     if pick.item is None:
-        raise ApiProblem(404, "Not Found", _("No title in this spotlight passes the given filters."))
+        raise ApiProblem(404, "Not Found", gettext("No title in this spotlight passes the given filters."))
     return serializers.pick_json(tag, pick)
 
 
@@ -175,7 +175,7 @@ def create_tag():
     require_curator_token()
     body = _json_object()
     if isinstance(body.get("slug"), str) and curation.find_tag(body["slug"].strip()):
-        detail = _("A tag with the slug %(slug)s already exists.", slug=repr(body["slug"].strip()))
+        detail = gettext("A tag with the slug %(slug)s already exists.", slug=repr(body["slug"].strip()))
         raise ApiProblem(409, "Conflict", detail,
                          headers={"Location": url_for("api.get_tag", slug=body["slug"].strip())})
     data = curation.TagInput(body, typed=True)
@@ -201,7 +201,7 @@ def update_tag(slug: str):
 
 
 def _invalid(data: curation.TagInput) -> ApiProblem:
-    return ApiProblem(422, "Unprocessable Content", _("Some fields are not valid; nothing was saved."),
+    return ApiProblem(422, "Unprocessable Content", gettext("Some fields are not valid; nothing was saved."),
                       errors=data.errors)
 
 
@@ -224,19 +224,19 @@ def start_sync(slug: str):
 def _sync_media_type(tag) -> str:
     body = request.get_json(silent=True) if request.content_length else {}
     if not isinstance(body, dict):
-        raise ApiProblem(400, "Bad Request", _("The request body, when given, must be a JSON object."))
+        raise ApiProblem(400, "Bad Request", gettext("The request body, when given, must be a JSON object."))
     media_type = body.get("media_type", "movie" if "movie" in (tag.media_types or []) else "tv")
     if media_type not in (tag.media_types or []):
-        detail = _("%(tag)s has no %(kind)s list.", tag=tag.name, kind=repr(media_type))
+        detail = gettext("%(tag)s has no %(kind)s list.", tag=tag.name, kind=repr(media_type))
         raise ApiProblem(422, "Unprocessable Content", detail,
-                         errors={"media_type": _("Choose one of the tag's media types.")})
+                         errors={"media_type": gettext("Choose one of the tag's media types.")})
     return media_type
 
 
 def _already_running(tag, audit: SyncAudit | None) -> ApiProblem:
     extra = {"audit_id": audit.id} if audit else {}
     headers = {"Location": url_for("api.get_sync", audit_id=audit.id)} if audit else {}
-    detail = _("A sync of %(tag)s is already running.", tag=tag.name)
+    detail = gettext("A sync of %(tag)s is already running.", tag=tag.name)
     return ApiProblem(409, "Conflict", detail, headers=headers, **extra)
 
 
@@ -246,5 +246,5 @@ def get_sync(audit_id: int):
     require_curator_token()
     audit = db.session.get(SyncAudit, audit_id) if audit_id <= MAX_ROW_ID else None
     if audit is None:
-        raise ApiProblem(404, "Not Found", _("No sync with id %(id)d.", id=audit_id))
+        raise ApiProblem(404, "Not Found", gettext("No sync with id %(id)d.", id=audit_id))
     return serializers.audit_json(audit)
