@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Mapping
@@ -70,7 +71,12 @@ class Preferences:
 
     @property
     def is_default(self) -> bool:
-        return self == Preferences()
+        """No safety or display choice: what a member reads is not filtered or changed.
+
+        The language and the country are settings of another kind; a member who chose only
+        those is not told that filters are on.
+        """
+        return dataclasses.replace(self, region=None, language=None) == Preferences()
 
     def age_allowed(self, age: int | None) -> bool:
         """Within the cap? An unrated title (age None) passes a cap only when the member chose so."""
@@ -167,7 +173,7 @@ def load_preferences() -> Preferences:
 
 
 def save_preferences(preferences: Preferences) -> None:
-    if preferences.is_default:
+    if preferences == Preferences():
         session.pop(SESSION_KEY, None)
     else:
         session[SESSION_KEY] = preferences.as_dict()

@@ -74,3 +74,11 @@ def test_a_french_member_reads_french(client):
     page = client.get("/preferences", headers={"Accept-Language": "fr-FR"}).get_data(as_text=True)
     assert "Tous publics" in page and "16 ans et plus" in page
     assert "All ages" in client.get("/preferences", headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+
+def test_choosing_a_language_or_country_is_not_a_safety_filter(client, catalog):
+    client.get("/language/fr")
+    client.post("/preferences", data={"region": "CA"})
+    page = client.get("/").get_data(as_text=True)
+    assert 'class="filters-on"' not in page and '<html lang="fr"' in page
+    assert 'value="CA" selected' in client.get("/preferences").get_data(as_text=True)
