@@ -97,3 +97,20 @@ def test_a_reader_served_in_english_keeps_the_country_of_their_browser(app):
 
     with app.test_request_context(headers={"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"}):
         assert member_region() == "DE"
+
+
+@pytest.mark.parametrize(("raw", "region"), [("gb", "GB"), (" fr ", "FR"), ("", "US")])
+def test_tmdb_region_is_upper_cased(monkeypatch, tmp_path, raw, region):
+    from qwir.config import settings_from_environment
+
+    monkeypatch.setenv("TMDB_REGION", raw)
+    assert settings_from_environment(str(tmp_path))["TMDB_REGION"] == region
+
+
+@pytest.mark.parametrize("raw", ["GBR", "U5", "united kingdom"])
+def test_a_tmdb_region_that_is_no_country_code_is_refused(monkeypatch, tmp_path, raw):
+    from qwir.config import SettingsError, settings_from_environment
+
+    monkeypatch.setenv("TMDB_REGION", raw)
+    with pytest.raises(SettingsError, match="TMDB_REGION"):
+        settings_from_environment(str(tmp_path))
