@@ -14,11 +14,13 @@ ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
 
 
-def extracted_ids() -> set[str]:
+def extracted_ids() -> set[tuple[str, str | None]]:
+    """(msgid, context) of every string the code and templates mark for translation."""
     with (ROOT / "babel.cfg").open() as config:
         method_map, options_map = parse_mapping_cfg(config)
     found = extract_from_dir(str(ROOT), method_map, options_map, keywords=KEYWORDS)
-    return {message if isinstance(message, str) else message[0] for _, _, message, _, _ in found}
+    return {(message if isinstance(message, str) else message[0], context)
+            for _, _, message, _, context in found}
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +35,8 @@ def test_strings_are_extracted():
 
 def test_every_extracted_string_has_a_french_translation_that_is_not_fuzzy(french):
     missing, fuzzy = [], []
-    for msgid in sorted(extracted_ids()):
-        message = french.get(msgid)
+    for msgid, context in sorted(extracted_ids(), key=str):
+        message = french.get(msgid, context)
         if message is None or not all(_forms(message.string)):
             missing.append(msgid)
         elif message.fuzzy:
