@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -62,6 +62,7 @@ def problem(status: int, title: str, detail: str = "", **extra) -> tuple:
     response = jsonify(body)
     response.status_code = status
     response.mimetype = "application/problem+json"
+    response.vary.add("Accept-Language")  # the title is in the reader's language
     return response
 
 
@@ -69,8 +70,10 @@ def handle_http_error(error: HTTPException):
     if wants_json():
         return problem(error.code or 500, error.name, description_of(error))
     title = status_title(error.code or 500, error.name)
-    return render_template("errors/error.html", error=error, title=title,
-                           description=description_of(error)), error.code
+    page = render_template("errors/error.html", error=error, title=title, description=description_of(error))
+    response = make_response(page, error.code)
+    response.vary.add("Accept-Language")
+    return response
 
 
 def handle_unexpected_error(error: Exception):

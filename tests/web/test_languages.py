@@ -85,3 +85,12 @@ def test_choosing_a_language_or_country_is_not_a_safety_filter(client, catalog):
     page = client.get("/").get_data(as_text=True)
     assert 'class="filters-on"' not in page and '<html lang="fr"' in page
     assert 'value="CA" selected' in client.get("/preferences").get_data(as_text=True)
+
+
+def test_error_pages_and_problem_titles_speak_the_readers_language(client):
+    page = client.get("/planets/no-such-planet", headers={"Accept-Language": "fr"})
+    assert page.status_code == 404 and "Nous n'avons pas trouvé cette page" in page.get_data(as_text=True)
+    assert "Accept-Language" in page.vary
+    problem = client.get("/api/v1/tags/no-such-tag", headers={"Accept-Language": "fr"})
+    assert problem.status_code == 404 and problem.json["title"] == "Introuvable"
+    assert client.get("/api/v1/tags/no-such-tag").json["title"] == "Not Found"
