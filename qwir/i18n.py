@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, Response, current_app, g, request, url_for
+from flask import Flask, Response, current_app, g, has_request_context, request, url_for
 from flask_babel import Babel, format_date, format_datetime, format_decimal, format_number, get_locale
 from werkzeug.datastructures import LanguageAccept
 
@@ -56,6 +56,8 @@ def region_from_accept_language(accept: LanguageAccept, locale: str) -> str | No
 
 def member_region() -> str:
     """The country whose ratings and providers this request shows (worked out once per request)."""
+    if not has_request_context():
+        return current_app.config["TMDB_REGION"]
     if "member_region" not in g:
         chosen = load_preferences().region
         from_locale = region_from_accept_language(request.accept_languages, str(get_locale()))
