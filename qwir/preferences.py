@@ -80,8 +80,7 @@ class Preferences:
 
     def age_allowed(self, age: int | None) -> bool:
         """Within the cap? An unrated title (age None) passes a cap only when the member chose so."""
-        cap = maturity.AgeCap(self.cap.slug, self.cap.age) if self.cap else None
-        return maturity.within_age(age, cap, show_unrated=self.show_unrated)
+        return maturity.within_age(age, self.cap.age if self.cap else None, show_unrated=self.show_unrated)
 
     def as_dict(self) -> dict:
         return {

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 FALLBACK_COUNTRY = "US"
@@ -34,19 +33,6 @@ FROM_AGE = re.compile(
 )
 ADULTS_ONLY = re.compile(r"adults only|only adults|no youth", re.IGNORECASE)
 
-
-@dataclass(frozen=True)
-class AgeCap:
-    """A member's maturity cap: titles rated for at most `age` pass."""
-
-    slug: str
-    age: int
-
-
-AGE_CAPS: tuple[AgeCap, ...] = (
-    AgeCap("all", 0), AgeCap("10", 10), AgeCap("12", 12), AgeCap("16", 16), AgeCap("18", 18),
-)
-AGE_CAPS_BY_SLUG = {cap.slug: cap for cap in AGE_CAPS}
 
 AgeTable = dict[str, dict[str, int | None]]  # country -> certification -> age (None: unrated)
 
@@ -126,15 +112,10 @@ def rating_for_region(ratings: Mapping[str, Any] | None, region: str) -> tuple[s
     return None
 
 
-def within_age(age: int | None, cap: AgeCap | None, *, show_unrated: bool = False) -> bool:
-    """Under the cap? Without a cap everything passes; an unrated title passes when the member says so."""
-    if cap is None:
+def within_age(age: int | None, max_age: int | None, *, show_unrated: bool = False) -> bool:
+    """Under a cap of `max_age` (None: no cap)? An unrated title passes a cap when the member says so."""
+    if max_age is None:
         return True
     if age is None:
         return show_unrated
-    return age <= cap.age
-
-
-def certifications_up_to(ages: Mapping[str, int | None], max_age: int) -> list[str]:
-    """The rated certifications of one country that a cap at `max_age` admits, for discover."""
-    return [name for name, age in ages.items() if age is not None and age <= max_age]
+    return age <= max_age

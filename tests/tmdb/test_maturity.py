@@ -45,17 +45,11 @@ def test_a_member_goes_by_their_region_then_the_us_then_unrated():
 
 
 def test_age_caps_and_the_unrated_choice():
-    cap = maturity.AGE_CAPS_BY_SLUG["16"]
-    assert maturity.within_age(15, cap) and maturity.within_age(16, cap)
-    assert not maturity.within_age(17, cap)
-    assert not maturity.within_age(None, cap)
-    assert maturity.within_age(None, cap, show_unrated=True)
+    assert maturity.within_age(15, 16) and maturity.within_age(16, 16)
+    assert not maturity.within_age(17, 16)
+    assert not maturity.within_age(None, 16)
+    assert maturity.within_age(None, 16, show_unrated=True)
     assert maturity.within_age(18, None) and maturity.within_age(None, None)
-
-
-def test_discover_lists_every_rating_a_cap_admits_but_never_not_rated(movie_ages):
-    assert maturity.certifications_up_to(movie_ages["US"], 13) == ["G", "PG", "PG-13"]
-    assert maturity.certifications_up_to(movie_ages["FR"], 12) == ["U", "10", "12"]
 
 
 @pytest.mark.parametrize(
