@@ -114,13 +114,14 @@ def _run_sync(tag: IdentityTag, audit: SyncAudit, client, *, limit: int, media_t
         with ThreadPoolExecutor(max_workers=1) as pool:
             # /configuration goes out while the keywords resolve: one round trip fewer on a cold start.
             images = pool.submit(discovery.image_config, client)
-            ages = pool.submit(discovery.age_table, client, media_type)
             keyword_ids = ensure_keyword_ids(tag, client)
             plan = _plan(tag, keyword_ids, limit, media_type, config)
             db.session.commit()  # no transaction stays open while TMDb answers
             collection = _collect(client, plan, images.result())
         _refuse_to_empty_a_stored_list(plan, collection.titles)
-        media_list = _store_list(plan, collection.titles, ages.result())
+        # Only once the titles are in: a sync TMDb cannot finish never spends requests on it.
+        ages = discovery.age_table(client, media_type)
+        media_list = _store_list(plan, collection.titles, ages)
         outcome.update(stored_count=len(media_list.entries), list_id=media_list.id)
     except Exception as error:
         db.session.rollback()

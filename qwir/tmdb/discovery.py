@@ -16,7 +16,7 @@ from functools import partial
 from typing import Any
 
 from qwir.tmdb import maturity, normalize
-from qwir.tmdb.errors import TmdbNotFoundError, TmdbRateLimitError, TmdbUnavailableError
+from qwir.tmdb.errors import TmdbError, TmdbNotFoundError, TmdbRateLimitError, TmdbUnavailableError
 from qwir.tmdb.normalize import MediaDetails
 
 MAX_DISCOVER_PAGE = 500  # TMDb answers page > 500 with an error (code 22)
@@ -211,8 +211,16 @@ def certifications_up_to_cap(media_type: str, cap: str) -> tuple[str, ...]:
 
 
 def age_table(client, media_type: str) -> maturity.AgeTable:
-    """Every country's certifications as ages, from TMDb's certification list (cached a week)."""
-    return maturity.age_table(client.certifications(media_type))
+    """Every country's certifications as ages, from TMDb's certification list (cached a week).
+
+    Without the list (TMDb failing) the table is empty and each rating is read from its own name,
+    which covers the usual ones ("12A", "TV-14", "PG"): a list of titles is worth more than the
+    few ratings only the list's meanings explain.
+    """
+    try:
+        return maturity.age_table(client.certifications(media_type))
+    except TmdbError:
+        return {}
 
 
 def certification_cap(media_type: str, cap: str | None) -> str | None:

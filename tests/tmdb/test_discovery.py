@@ -340,3 +340,16 @@ def test_the_explicit_content_blocklist_comes_from_the_safety_group_and_spares_i
     blocklist = set(discovery.EXPLICIT_CONTENT_KEYWORD_IDS)
     assert blocklist <= groups["safety"]
     assert not blocklist & (groups["lgbtq"] | groups["lgbtq_explicit"] | groups["lgbtq_related"])
+
+
+def test_the_certification_list_gives_every_countrys_ages(api, client, recorded_json):
+    api.get("/certification/movie/list").mock(
+        return_value=httpx.Response(200, json=recorded_json("certification_movie_list_2022-11-26.json")))
+    ages = discovery.age_table(client, "movie")
+    assert ages["GB"]["12A"] == 12 and ages["US"]["NR"] is None
+
+
+def test_without_the_certification_list_ratings_are_read_from_their_names(api, client):
+    failing = {"success": False, "status_code": 11, "status_message": "Internal error."}
+    api.get("/certification/tv/list").mock(return_value=httpx.Response(500, json=failing))
+    assert discovery.age_table(client, "tv") == {}
