@@ -14,7 +14,7 @@ EXTRACT_KEYWORDS := -k lazy_gettext -k lazy_ngettext:1,2
 
 .PHONY: setup run test lint bench clean messages
 
-setup: $(STAMP) static/vendor/htmx.min.js $(CATALOGS)
+setup: $(STAMP) static/vendor/htmx.min.js static/vendor/redoc.standalone.js $(CATALOGS)
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -34,6 +34,10 @@ static/vendor/htmx.min.js: node_modules/.package-lock.json
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 
+# The API's readable page (/api/v1/docs): Redoc's standalone bundle, from npm like htmx.
+static/vendor/redoc.standalone.js: node_modules/.package-lock.json
+	mkdir -p static/vendor
+	cp node_modules/redoc/bundles/redoc.standalone.js static/vendor/redoc.standalone.js
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(STAMP)
 	$(BIN)/pybabel compile --statistics -i $< -o $@
 

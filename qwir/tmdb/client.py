@@ -31,7 +31,9 @@ logger = logging.getLogger(__name__)
 DEFAULT_BASE_URL = "https://api.themoviedb.org/3"
 # `translations` carries every language's title, overview and tagline: one request whatever the languages.
 MOVIE_APPEND = ("credits", "external_ids", "watch/providers", "release_dates", "keywords", "translations")
-TV_APPEND = ("credits", "external_ids", "watch/providers", "content_ratings", "keywords", "translations")
+# A series' `credits` cover only its latest season; `aggregate_credits` cover every season.
+TV_APPEND = ("aggregate_credits", "external_ids", "watch/providers", "content_ratings", "keywords",
+             "translations")
 MAX_PAGE = 500
 MAX_APPEND = 20
 MEDIA_TYPES = ("movie", "tv")
