@@ -10,6 +10,7 @@ then TMDB_REGION.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlencode
 
 from flask import Flask, Response, current_app, g, has_request_context, request, url_for
 from flask_babel import Babel, format_date, format_datetime, format_decimal, format_number, get_locale
@@ -33,7 +34,9 @@ def select_locale() -> str:
     """The switch's choice, else Accept-Language among the supported locales, else the default."""
     if not request:
         return current_app.config["QWIR_DEFAULT_LOCALE"]
-    asked = request.args.get("lang", "").strip().lower() if request.blueprint == "fragments" else ""
+    # An address may name its language (`?lang=fr`): fragments a host page embeds, and the
+    # alternates that shared pages advertise. It never changes what the member chose.
+    asked = request.args.get("lang", "").strip().lower()
     if asked in supported_locales():
         return asked
     chosen = load_preferences().language
@@ -82,7 +85,9 @@ LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 
 def language_switch() -> list[dict[str, str]]:
     """The header's links to the other interface languages, each returning to the current page."""
-    here = request.full_path.rstrip("?") if request else "/"
+    # Back to the same page, without a `lang` in its address that would outvote the choice.
+    kept = urlencode([(name, value) for name, value in request.args.items(multi=True) if name != "lang"])
+    here = f"{request.path}?{kept}" if kept else request.path
     current = str(get_locale())
     return [
         {"code": code, "name": LANGUAGE_NAMES.get(code, code),

@@ -94,3 +94,10 @@ def test_error_pages_and_problem_titles_speak_the_readers_language(client):
     problem = client.get("/api/v1/tags/no-such-tag", headers={"Accept-Language": "fr"})
     assert problem.status_code == 404 and problem.json["title"] == "Introuvable"
     assert client.get("/api/v1/tags/no-such-tag").json["title"] == "Not Found"
+
+
+def test_an_address_naming_its_language_wins_but_the_switch_leaves_it_behind(client, catalog):
+    page = client.get("/planets/queer?lang=fr&media=movie", headers={"Accept-Language": "en"})
+    body = page.get_data(as_text=True)
+    assert '<html lang="fr"' in body
+    assert 'href="/language/en?next=/planets/queer?media%3Dmovie"' in body
