@@ -44,6 +44,7 @@ class CardPoster:
 
     poster_path: str | None
     title: str
+    from_sandbox: bool = False  # drawn by the demo catalog rather than fetched from TMDb's CDN
 
 
 @dataclass(frozen=True)
