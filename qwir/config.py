@@ -59,12 +59,21 @@ def settings_from_environment(instance_path: str) -> dict:
         # Interface languages that have a catalog, and the one used when a member states none.
         "QWIR_LOCALES": ("en", "fr"),
         "QWIR_DEFAULT_LOCALE": os.environ.get("QWIR_DEFAULT_LOCALE", "").strip().lower() or "en",
+        # The origin members reach Qwir at: every absolute link is built on it (qwir/urls.py).
+        "QWIR_PUBLIC_URL": os.environ.get("QWIR_PUBLIC_URL", "").strip() or None,
         # Host pages on other origins allowed to lazy-load our fragments (comma-separated).
         "EMBED_ORIGINS": tuple(
             origin.strip().rstrip("/")
             for origin in os.environ.get("QWIR_EMBED_ORIGINS", "").split(",")
             if origin.strip()
         ),
+        # What a fragment shows on a host page that passes no preferences of its own (no cookie
+        # crosses origins): cautious by default. Values as in the embed parameters (qwir/embedding.py).
+        "EMBED_DEFAULT_PREFERENCES": {
+            "cap": os.environ.get("QWIR_EMBED_CAP", "").strip() or "pg-13",
+            "avoid": os.environ.get("QWIR_EMBED_AVOID", "").strip() or "all",
+            "discreet": os.environ.get("QWIR_EMBED_DISCREET", "").strip() or "off",
+        },
     }
     settings.update(_cache_settings(redis_url, instance))
     return settings

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 
 from flask import Flask, Response, request
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext as _
+from werkzeug.exceptions import SecurityError
 
+from qwir import urls
 from qwir.extensions import cache
 
 # No inline script or style anywhere: htmx is loaded from /static and configured by a <meta> tag
@@ -96,6 +99,11 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
+def refuse_untrusted_host(error: SecurityError) -> Response:
+    """A Host outside TRUSTED_HOSTS: a bare 400, since no URL can be built for a host we do not serve."""
+    return Response(_("This site does not answer to that host name."), 400, mimetype="text/plain")
+
+
 def init_app(app: Flask) -> None:
     # Flask's defaults exist already (SameSite None), so these are set unless configured otherwise.
     app.config["SESSION_COOKIE_HTTPONLY"] = True
@@ -106,4 +114,6 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("API_TOKEN_MAX_FAILURES", 20)
     app.config.setdefault("LOGIN_THROTTLE_SECONDS", 15 * 60)
     app.session_interface = HttpsAwareSessionInterface()
+    urls.init_app(app)
+    app.register_error_handler(SecurityError, refuse_untrusted_host)
     app.after_request(add_security_headers)

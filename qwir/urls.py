@@ -1,0 +1,56 @@
+"""Absolute links to Qwir: built from the configured public URL (QWIR_PUBLIC_URL), never from the request.
+
+A request's Host header is the client's to choose, so a link built from it can point anywhere; one
+such link stored in a shared cache then reaches every visitor. Every absolute URL (embedded
+fragments, embed snippets, previews, canonical links) comes from `public_url_for` instead, and
+Flask's TRUSTED_HOSTS answers 400 to any other Host.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, url_for
+
+from qwir.config import SettingsError
+
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
+# Health probes and the laptop reach the app by these names, whatever the public URL says.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
+
+
+def normalized_public_url(raw: str) -> str:
+    """scheme://host[:port] without a trailing slash; anything else is a configuration mistake."""
+    parts = urlsplit(raw.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(f"QWIR_PUBLIC_URL must be an http(s) URL like https://qwir.example, not {raw!r}")
+    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
+        raise SettingsError(f"QWIR_PUBLIC_URL must be an origin only (scheme, host, port), not {raw!r}")
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def trusted_hosts(public_url: str) -> list[str]:
+    return list(dict.fromkeys([urlsplit(public_url).hostname, *LOOPBACK_HOSTS]))
+
+
+def public_origin() -> str:
+    return current_app.config["QWIR_PUBLIC_URL"]
+
+
+def public_url_for(endpoint: str, **values) -> str:
+    """The absolute public URL of an endpoint: `url_for` on the configured origin."""
+    return public_origin() + url_for(endpoint, **values)
+
+
+def public_url(path_or_url: str) -> str:
+    """A root-relative path made absolute on the public origin; absolute URLs pass unchanged."""
+    return public_origin() + path_or_url if path_or_url.startswith("/") else path_or_url
+
+
+def init_app(app: Flask) -> None:
+    """Check QWIR_PUBLIC_URL and trust only its host (and loopback) unless TRUSTED_HOSTS is set."""
+    configured = app.config.get("QWIR_PUBLIC_URL") or DEFAULT_PUBLIC_URL
+    app.config["QWIR_PUBLIC_URL"] = normalized_public_url(configured)
+    if app.config.get("TRUSTED_HOSTS") is None:
+        app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["QWIR_PUBLIC_URL"])
+    app.jinja_env.globals["public_url_for"] = public_url_for
