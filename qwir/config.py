@@ -59,6 +59,9 @@ def settings_from_environment(instance_path: str) -> dict:
         # Interface languages that have a catalog, and the one used when a member states none.
         "QWIR_LOCALES": ("en", "fr"),
         "QWIR_DEFAULT_LOCALE": os.environ.get("QWIR_DEFAULT_LOCALE", "").strip().lower() or "en",
+        # How many reverse proxies stand in front (each adds one X-Forwarded-For entry): the client
+        # address, scheme and host are read from that many X-Forwarded-* hops (ProxyFix). 0: none.
+        "TRUSTED_PROXIES": _env_int("QWIR_TRUSTED_PROXIES", 0),
         # The origin members reach Qwir at: every absolute link is built on it (qwir/urls.py).
         "QWIR_PUBLIC_URL": os.environ.get("QWIR_PUBLIC_URL", "").strip() or None,
         # Host pages on other origins allowed to lazy-load our fragments (comma-separated).
