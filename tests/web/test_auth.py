@@ -7,9 +7,8 @@ from sqlalchemy import select
 
 from qwir import curators
 from qwir.blueprints.auth import GENERIC_LOGIN_ERROR, THROTTLED_LOGIN_ERROR
-from qwir.extensions import db
+from qwir.extensions import db, limiter
 from qwir.models import Curator
-from qwir.extensions import limiter
 
 EMAIL = "curator@example.org"
 PASSWORD = "correct horse battery staple"
