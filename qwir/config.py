@@ -59,6 +59,9 @@ def settings_from_environment(instance_path: str) -> dict:
         # Interface languages that have a catalog, and the one used when a member states none.
         "QWIR_LOCALES": ("en", "fr"),
         "QWIR_DEFAULT_LOCALE": os.environ.get("QWIR_DEFAULT_LOCALE", "").strip().lower() or "en",
+        # A curator's session ends after this long without a request, and this long after sign-in.
+        "CURATOR_IDLE_MINUTES": _env_float("QWIR_CURATOR_IDLE_MINUTES", 30.0),
+        "CURATOR_SESSION_HOURS": _env_float("QWIR_CURATOR_SESSION_HOURS", 12.0),
         # How many reverse proxies stand in front (each adds one X-Forwarded-For entry): the client
         # address, scheme and host are read from that many X-Forwarded-* hops (ProxyFix). 0: none.
         "TRUSTED_PROXIES": _env_int("QWIR_TRUSTED_PROXIES", 0),

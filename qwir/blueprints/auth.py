@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, make_response, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
-from qwir import curators
+from qwir import curator_sessions, curators
 from qwir.errors import problem
 from qwir.extensions import login_manager
 from qwir.htmx import hx_redirect
@@ -68,7 +68,7 @@ def _attempt_login(form: Validation) -> tuple[Validation, int]:
         form.fail(GENERIC_LOGIN_ERROR)
         return form, 422
     forget_login_attempts(account)
-    login_user(curator)
+    curator_sessions.sign_in(curator)
     return form, 200
 
 
@@ -80,6 +80,7 @@ def _go_to(url: str):
 
 @bp.post("/logout")
 def logout():
-    """Sign the curator out and return to the sign-in page."""
-    logout_user()
+    """Sign the curator out, here and in every other session, and return to the sign-in page."""
+    signed_in = current_user._get_current_object() if current_user.is_authenticated else None
+    curator_sessions.sign_out(signed_in)
     return _go_to(url_for("auth.login"))

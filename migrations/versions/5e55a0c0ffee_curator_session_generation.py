@@ -1,0 +1,26 @@
+"""curator session generation
+
+Revision ID: 5e55a0c0ffee
+Revises: 74fb8586183d
+Create Date: 2026-11-30 09:20:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '5e55a0c0ffee'
+down_revision = '74fb8586183d'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('curators', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('session_generation', sa.Integer(), server_default='0', nullable=False))
+
+
+def downgrade():
+    with op.batch_alter_table('curators', schema=None) as batch_op:
+        batch_op.drop_column('session_generation')
