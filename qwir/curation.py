@@ -15,7 +15,7 @@ from qwir.models import MEDIA_TYPES, SYNC_STATUSES, IdentityTag, MediaList, Sync
 from qwir.tmdb.cache import cache_key
 from qwir.tmdb.client import MOVIE_APPEND, TV_APPEND
 from qwir.tmdb.discovery import DEFAULT_KEYWORD_SEARCH_PAGES, MOVIE_CERTIFICATIONS_US, TV_CERTIFICATIONS_US
-from qwir.validation import Validation, whole_number
+from qwir.validation import Validation, has_control_characters, whole_number
 
 KEYWORD_SEPARATORS = r"[,\n]"
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -60,7 +60,10 @@ class TagInput(Validation):
     # Each reader below returns a clean value and records an error when the input is wrong.
 
     def _name(self) -> str:
-        return self._string("name", required=True, max_length=120, label="Name")
+        name = self._string("name", required=True, max_length=120, label="Name")
+        if has_control_characters(name):
+            self.error("name", "The name cannot hold control characters (tabs, line breaks and the like).")
+        return name
 
     def _slug(self) -> str:
         slug = self._string("slug", required=True, max_length=64, label="Slug")
@@ -77,6 +80,8 @@ class TagInput(Validation):
             self.error("keyword_names", "Give at least one TMDb keyword name.")
         elif len(names) > MAX_KEYWORD_NAMES or any(len(n) > 100 for n in names):
             self.error("keyword_names", f"At most {MAX_KEYWORD_NAMES} names of up to 100 characters.")
+        elif any(has_control_characters(n) for n in names):
+            self.error("keyword_names", "Keyword names cannot hold control characters (tabs and the like).")
         return names
 
     def _media_types(self) -> list[str]:

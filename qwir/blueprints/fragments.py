@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from functools import partial
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, g, render_template, request
 from flask_babel import get_locale
 
 from qwir import widgets
@@ -41,7 +41,10 @@ def check_embed_parameters() -> None:
 @bp.context_processor
 def fragment_context() -> dict:
     """The fragment's own preferences; embedded on another origin, links and posters point back at us."""
-    context = {"preferences": fragment_preferences()}
+    try:
+        context = {"preferences": fragment_preferences()}
+    except InvalidEmbedParameters:  # an error page about those parameters: render with their base
+        context = {"preferences": g.fragment_preferences}
     if embedding_origin() is None:
         return context
     image_base = public_url(widgets.image_base_url(bool(current_app.config.get("TMDB_API_KEY"))))

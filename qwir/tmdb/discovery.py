@@ -137,7 +137,7 @@ def resolve_keyword(client, name: str, *, max_pages: int = DEFAULT_KEYWORD_SEARC
     page, total_pages = 1, 1
     while page <= min(total_pages, max_pages):
         answer = client.search_keywords(name.strip(), page=page)
-        matches = [Keyword(int(r["id"]), r["name"]) for r in answer.get("results") or []
+        matches = [Keyword(int(r["id"]), normalize.clean_text(r["name"])) for r in answer.get("results") or []
                    if str(r.get("name", "")).strip().casefold() == wanted]
         if matches:
             return matches
