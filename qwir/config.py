@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 
@@ -31,6 +32,18 @@ def _env_int(name: str, default: int) -> int:
 
 def _env_float(name: str, default: float) -> float:
     return _env_number(name, default, float)
+
+
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def check_tmdb_transport(api_key: str | None, base_url: str) -> None:
+    """A real key travels only over HTTPS, or plain HTTP to this machine (a sandbox server)."""
+    parts = urlsplit(base_url)
+    on_loopback = (parts.hostname or "") in LOOPBACK_NAMES or (parts.hostname or "").startswith("127.")
+    if api_key and parts.scheme != "https" and not on_loopback:
+        raise SettingsError(f"TMDB_API_BASE_URL must use https:// when TMDB_API_KEY is set (the key would "
+                            f"travel in clear); plain http:// is for a sandbox on loopback, not {base_url!r}")
 
 
 def settings_from_environment(instance_path: str) -> dict:
@@ -81,6 +94,7 @@ def settings_from_environment(instance_path: str) -> dict:
             "discreet": os.environ.get("QWIR_EMBED_DISCREET", "").strip() or "off",
         },
     }
+    check_tmdb_transport(settings["TMDB_API_KEY"], settings["TMDB_API_BASE_URL"])
     settings.update(_cache_settings(redis_url, instance))
     return settings
 
