@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from qwir.extensions import db
-from qwir.models import MEDIA_TYPES, SYNC_STATUSES, IdentityTag, MediaList, SyncAudit
+from qwir.models import MEDIA_TYPES, SYNC_STATUSES, IdentityTag, MediaList, SyncAudit, utcnow
+from qwir.sync_heartbeat import is_dead
 from qwir.tmdb.cache import cache_key
 from qwir.tmdb.client import MOVIE_APPEND, TV_APPEND
 from qwir.tmdb.discovery import DEFAULT_KEYWORD_SEARCH_PAGES, MOVIE_CERTIFICATIONS_US, TV_CERTIFICATIONS_US
@@ -266,7 +267,9 @@ def audit_page(*, tag_slug: str | None, status: str | None, page: int):
 
 
 def running_audits(tag: IdentityTag) -> list[SyncAudit]:
-    query = select(SyncAudit).where(SyncAudit.tag_id == tag.id, SyncAudit.status == "running")
+    """The tag's syncs under way; one whose process died (no heartbeat) no longer shows as running."""
+    alive = ~is_dead(utcnow())
+    query = select(SyncAudit).where(SyncAudit.tag_id == tag.id, SyncAudit.status == "running", alive)
     return list(db.session.scalars(query))
 
 

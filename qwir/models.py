@@ -228,6 +228,8 @@ class SyncAudit(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="running", index=True)
     started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # Stamped every few seconds while the sync runs (qwir.sync_heartbeat): silence means its process died.
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     requested_count: Mapped[int] = mapped_column(Integer, default=0)
     stored_count: Mapped[int] = mapped_column(Integer, default=0)
     tmdb_requests: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,4 +1,4 @@
-"""curator session generation
+"""curator session generation and sync heartbeat
 
 Revision ID: 5e55a0c0ffee
 Revises: 74fb8586183d
@@ -19,8 +19,12 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('curators', schema=None) as batch_op:
         batch_op.add_column(sa.Column('session_generation', sa.Integer(), server_default='0', nullable=False))
+    with op.batch_alter_table('sync_audits', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('heartbeat_at', sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('sync_audits', schema=None) as batch_op:
+        batch_op.drop_column('heartbeat_at')
     with op.batch_alter_table('curators', schema=None) as batch_op:
         batch_op.drop_column('session_generation')
