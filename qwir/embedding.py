@@ -22,9 +22,10 @@ our own pages it comes from the member's session.
 
 from __future__ import annotations
 
-from flask import Response, current_app, g, request
+from flask import Flask, Response, current_app, g, request
 from werkzeug.datastructures import MultiDict
 
+from qwir.config import SettingsError
 from qwir.preferences import InvalidPreferences, Preferences, load_preferences, parse_preferences
 from qwir.safety_topics import TOPICS_BY_SLUG
 from qwir.urls import public_origin
@@ -94,6 +95,14 @@ def with_parameters(base: Preferences, args) -> Preferences:
         return parse_preferences(values)
     except InvalidPreferences as invalid:
         raise InvalidEmbedParameters(str(invalid).replace("max_maturity", "cap")) from None
+
+
+def check_operator_defaults(app: Flask) -> None:
+    """Refuse to start with embed defaults that do not parse, rather than answer 400 to every host page."""
+    try:
+        with_parameters(Preferences(), app.config["EMBED_DEFAULT_PREFERENCES"])
+    except InvalidEmbedParameters as invalid:
+        raise SettingsError(f"QWIR_EMBED_CAP, QWIR_EMBED_AVOID or QWIR_EMBED_DISCREET: {invalid}") from None
 
 
 def _avoided(args) -> list[str]:

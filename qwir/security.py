@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from qwir import input_guard, throttling, urls
+from qwir import embedding, input_guard, throttling, urls
 
 # No inline script or style anywhere: htmx is loaded from /static and configured by a <meta> tag
 # (with includeIndicatorStyles off, so it injects no <style> of its own).
@@ -69,6 +69,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
     app.session_interface = HttpsAwareSessionInterface()
     urls.init_app(app)
+    embedding.check_operator_defaults(app)
     throttling.init_app(app)
     input_guard.init_app(app)
     trust_proxies(app, int(app.config.get("TRUSTED_PROXIES") or 0))

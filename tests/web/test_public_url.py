@@ -48,6 +48,12 @@ def test_a_public_url_with_a_path_is_a_configuration_mistake(app_config):
         create_app({**app_config, "QWIR_PUBLIC_URL": "https://qwir.example/app"})
 
 
+def test_embed_defaults_that_do_not_parse_stop_the_start(app_config):
+    defaults = {"cap": "pg-13", "avoid": "no-such-topic", "discreet": "off"}
+    with pytest.raises(SettingsError, match="QWIR_EMBED_AVOID"):
+        create_app({**app_config, "EMBED_DEFAULT_PREFERENCES": defaults})
+
+
 def test_each_language_has_its_own_etag(client, catalog):
     english = client.get(CAROUSEL, headers={"Accept-Language": "en"})
     french = client.get(CAROUSEL, headers={"Accept-Language": "fr"})
