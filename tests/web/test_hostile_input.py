@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qwir import curation
+from qwir.extensions import db
 from qwir.tmdb.normalize import clean_text, normalize_movie, web_link
 from tests.web.curator_support import create_curator, issue_token, make_tag
 
@@ -81,3 +82,17 @@ def test_provider_links_are_http_only(link):
 
 def test_http_provider_links_pass():
     assert web_link("https://www.themoviedb.org/movie/1/watch?locale=US") is not None
+
+
+@pytest.mark.parametrize(("link", "shown"), [("javascript:alert(document.cookie)", False),
+                                            ("https://www.themoviedb.org/movie/2002/watch", True)])
+def test_a_stored_provider_link_reaches_a_title_page_only_when_http(app, client, catalog, link, shown):
+    with app.app_context():
+        item = catalog.item(2002)
+        provider = {"provider_id": 8, "provider_name": "Streamer", "logo_path": None, "display_priority": 1}
+        item.providers = {"US": {"link": link, "flatrate": [provider]}}
+        db.session.commit()
+    body = client.get("/titles/movie/2002").get_data(as_text=True)
+    assert "Streamer" in body
+    assert "javascript:" not in body
+    assert (f'href="{link}"' in body) is shown
