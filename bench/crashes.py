@@ -23,7 +23,8 @@ from _serving import PROJECT_ROOT, VENV_BIN, flask, free_port, instance_env, tem
 from load import hammer
 
 CONNECTIONS = 64
-WORKER_DEATH = re.compile(r"Worker \(pid:\d+\) (was sent SIG\w+|exited with code \d+)")
+# SIGTERM is how gunicorn stops its workers at shutdown; any other signal is a death.
+WORKER_DEATH = re.compile(r"Worker \(pid:\d+\) (was sent (?!SIGTERM)SIG\w+|exited with code \d+)")
 
 
 def load(base_url: str, seconds: float) -> str:
