@@ -78,8 +78,11 @@ def settings_from_environment(instance_path: str) -> dict:
         # How many reverse proxies stand in front (each adds one X-Forwarded-For entry): the client
         # address, scheme and host are read from that many X-Forwarded-* hops (ProxyFix). 0: none.
         "TRUSTED_PROXIES": _env_int("QWIR_TRUSTED_PROXIES", 0),
-        # The origin members reach Qwir at: every absolute link is built on it (qwir/urls.py).
-        "QWIR_PUBLIC_URL": os.environ.get("QWIR_PUBLIC_URL", "").strip() or None,
+        # The address members and link previews reach Qwir at: every absolute link is built on it.
+        "QWIR_PUBLIC_URL": os.environ.get("QWIR_PUBLIC_URL", "").strip().rstrip("/") or None,
+        # Any site may show the embed pages in an iframe (else only QWIR_EMBED_ORIGINS may).
+        "EMBED_ANY_ORIGIN": os.environ.get("QWIR_EMBED_ANY_ORIGIN", "").strip().lower()
+        in ("1", "true", "yes"),
         # Host pages on other origins allowed to lazy-load our fragments (comma-separated).
         "EMBED_ORIGINS": tuple(
             origin.strip().rstrip("/")

@@ -28,7 +28,7 @@ from werkzeug.datastructures import MultiDict
 from qwir.config import SettingsError
 from qwir.preferences import InvalidPreferences, Preferences, load_preferences, parse_preferences
 from qwir.safety_topics import TOPICS_BY_SLUG
-from qwir.urls import public_origin
+from qwir.urls import public_base_url
 
 # The request headers htmx 2 sends; a preflight must allow each of them.
 HTMX_REQUEST_HEADERS = (
@@ -46,7 +46,7 @@ class InvalidEmbedParameters(ValueError):
 def embedding_origin() -> str | None:
     """The requesting origin when it is one of EMBED_ORIGINS (and not ourselves), else None."""
     origin = request.headers.get("Origin", "").strip()
-    if not origin or origin == public_origin():
+    if not origin or origin == public_base_url():
         return None
     return origin if origin in current_app.config.get("EMBED_ORIGINS", ()) else None
 

@@ -33,18 +33,19 @@ def trusted_hosts(public_url: str) -> list[str]:
     return list(dict.fromkeys([urlsplit(public_url).hostname, *LOOPBACK_HOSTS]))
 
 
-def public_origin() -> str:
-    return current_app.config["QWIR_PUBLIC_URL"]
+def public_base_url() -> str:
+    """QWIR_PUBLIC_URL without its trailing slash (the laptop address when unset)."""
+    return (current_app.config.get("QWIR_PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/")
 
 
 def public_url_for(endpoint: str, **values) -> str:
-    """The absolute public URL of an endpoint: `url_for` on the configured origin."""
-    return public_origin() + url_for(endpoint, **values)
+    """url_for's path, query and anchor under the public address."""
+    return public_base_url() + url_for(endpoint, **values)
 
 
-def public_url(path_or_url: str) -> str:
-    """A root-relative path made absolute on the public origin; absolute URLs pass unchanged."""
-    return public_origin() + path_or_url if path_or_url.startswith("/") else path_or_url
+def public_url(path: str) -> str:
+    """A site path (starting with /) or an absolute URL, made absolute under the public address."""
+    return path if urlsplit(path).scheme else public_base_url() + path
 
 
 def init_app(app: Flask) -> None:

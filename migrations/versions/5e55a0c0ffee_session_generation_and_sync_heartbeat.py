@@ -1,7 +1,7 @@
 """curator session generation and sync heartbeat
 
 Revision ID: 5e55a0c0ffee
-Revises: 74fb8586183d
+Revises: c7a3e91f0b12
 Create Date: 2026-11-30 09:20:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5e55a0c0ffee'
-down_revision = '74fb8586183d'
+down_revision = 'c7a3e91f0b12'
 branch_labels = None
 depends_on = None
 

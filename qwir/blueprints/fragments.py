@@ -19,7 +19,8 @@ from qwir.embedding import (
 from qwir.extensions import cache
 from qwir.htmx import conditional
 from qwir.i18n import supported_locales
-from qwir.urls import public_origin, public_url, public_url_for
+from qwir.tmdb_wiring import tmdb_source
+from qwir.urls import public_base_url, public_url, public_url_for
 from qwir.validation import whole_number
 
 bp = Blueprint("fragments", __name__, url_prefix="/fragments")
@@ -47,12 +48,12 @@ def fragment_context() -> dict:
         context = {"preferences": g.fragment_preferences}
     if embedding_origin() is None:
         return context
-    image_base = public_url(widgets.image_base_url(bool(current_app.config.get("TMDB_API_KEY"))))
-    return {
-        **context,
-        "url_for": public_url_for,
-        "poster_sources": lambda path: widgets.poster_sources(path, image_base),
-    }
+    fallback = widgets.image_base_url(tmdb_source(current_app.config) == "live")
+
+    def absolute_poster_sources(item):
+        return widgets.poster_sources(item.poster_path, public_url(item.image_base_url or fallback))
+
+    return {**context, "url_for": public_url_for, "poster_sources": absolute_poster_sources}
 
 
 def _variant(etag: str) -> str:
@@ -61,7 +62,7 @@ def _variant(etag: str) -> str:
     variant = f"{etag}-{get_locale()}"
     if embedding_origin() is None:
         return variant
-    return f"{variant}-embedded-{hashlib.sha256(public_origin().encode()).hexdigest()[:12]}"
+    return f"{variant}-embedded-{hashlib.sha256(public_base_url().encode()).hexdigest()[:12]}"
 
 # Rendered fragments are shared by every worker through the app cache. Their key is the ETag,
 # which already names everything the output depends on (list revisions, preferences, size), so
