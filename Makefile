@@ -48,7 +48,7 @@ messages: $(STAMP)
 
 run: setup
 	$(BIN)/flask --app wsgi qwir bootstrap
-	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
+	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT) $$($(BIN)/python -m qwir.serving)
 
 test: setup
 	$(BIN)/ruff check .

@@ -68,11 +68,17 @@ def problem(status: int, title: str, detail: str = "", **extra) -> tuple:
 
 def handle_http_error(error: HTTPException):
     if wants_json():
-        return problem(error.code or 500, error.name, description_of(error))
-    title = status_title(error.code or 500, error.name)
-    page = render_template("errors/error.html", error=error, title=title, description=description_of(error))
-    response = make_response(page, error.code)
-    response.vary.add("Accept-Language")
+        response = problem(error.code or 500, error.name, description_of(error))
+    else:
+        title = status_title(error.code or 500, error.name)
+        page = render_template("errors/error.html", error=error, title=title,
+                               description=description_of(error))
+        response = make_response(page, error.code)
+        response.vary.add("Accept-Language")
+    # What the exception itself says in headers (Allow on a 405, Retry-After, WWW-Authenticate).
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
     return response
 
 

@@ -25,6 +25,7 @@ from qwir.singleflight import single_flight_from_url
 from qwir.tmdb.images import fetch_image
 from qwir.tmdb.sandbox import UnknownImageError
 from qwir.tmdb.sandbox.raster import render_poster_png
+from qwir.tmdb_wiring import tmdb_source
 
 DESIGN = "2"  # bump when the drawing changes, so every cached card is drawn again
 CARD_CACHE_SECONDS = 30 * 24 * 3600
@@ -47,14 +48,12 @@ def _version(*parts: object) -> str:
 
 
 def _posters(items) -> tuple[CardPoster, ...]:
-    return tuple(CardPoster(item.poster_path, item.title, from_sandbox(item)) for item in items[:MAX_POSTERS])
+    return tuple(CardPoster(item.poster_path, item.title, item.source) for item in items[:MAX_POSTERS])
 
 
 def from_sandbox(item) -> bool:
     """Whether the item's images are the demo catalog's: stored with it at its sync, else today's mode."""
-    if item.source:
-        return item.source == "sandbox"
-    return not current_app.config.get("TMDB_API_KEY")
+    return (item.source or tmdb_source(current_app.config)) == "sandbox"
 
 
 def spotlight_source(slug: str) -> CardSource:
@@ -125,7 +124,9 @@ def load_poster(poster: CardPoster) -> Image.Image | None:
     """The demo poster drawn to PNG, or the live one from TMDb's CDN (cached); None if neither."""
     if not poster.poster_path:
         return None
-    if poster.from_sandbox:
+    # The item's own source decides (older rows fall back on the settings): a demo poster stays a
+    # demo poster after a switch to a real key.
+    if (poster.source or tmdb_source(current_app.config)) == "sandbox":
         try:
             return render_poster_png(poster.poster_path, 156)
         except (UnknownImageError, ValueError):

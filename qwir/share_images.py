@@ -44,7 +44,7 @@ class CardPoster:
 
     poster_path: str | None
     title: str
-    from_sandbox: bool = False  # drawn by the demo catalog rather than fetched from TMDb's CDN
+    source: str | None = None  # "live" or "sandbox", as stored with the item at its sync
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from qwir.models import IdentityTag, ListOverride, MediaItem, MediaList, MediaLi
 from qwir.preferences import Preferences
 from qwir.safety_topics import SafetyTopic, topics_touched
 from qwir.tmdb import maturity
+from qwir.tmdb.normalize import web_link
 from qwir.validation import whole_number
 
 try:  # The write side's job queue; the read side still renders (without queueing) when it is absent.
@@ -606,6 +607,9 @@ def title_details(media_type: str, tmdb_id: int, preferences: Preferences, *, re
     if item is None or item.adult:
         raise NotFound(gettext("No title with TMDb id %(id)d.", id=tmdb_id))
     providers = (item.providers or {}).get(region) or {}
+    if providers:
+        # Rows stored before links were checked at sync time may still hold a javascript: link.
+        providers = {**providers, "link": web_link(providers.get("link"))}
     rating = shown_rating(item, region)
     return TitleView(
         item=item,

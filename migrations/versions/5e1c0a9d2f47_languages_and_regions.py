@@ -1,7 +1,7 @@
 """languages and regions: every country's ratings, TMDb text and genre names per language, tag translations
 
 Revision ID: 5e1c0a9d2f47
-Revises: c7a3e91f0b12
+Revises: 5e55a0c0ffee
 Create Date: 2026-11-30 08:50:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5e1c0a9d2f47'
-down_revision = 'c7a3e91f0b12'
+down_revision = '5e55a0c0ffee'
 branch_labels = None
 depends_on = None
 
