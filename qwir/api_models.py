@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from qwir.tmdb.discovery import MOVIE_CERTIFICATIONS_US, TV_CERTIFICATIONS_US
+from qwir.validation import has_control_characters
 
 MAX_LIST_SIZE = 100
 MAX_KEYWORD_NAMES = 12
@@ -62,10 +63,18 @@ Text = StrictStr
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_text)]
 Slug = Annotated[Text, StringConstraints(strip_whitespace=True, pattern=SLUG_PATTERN, max_length=64)]
 ListSlug = Annotated[str, StringConstraints(pattern=LIST_SLUG_PATTERN, max_length=120)]
-KeywordName = Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+def _one_visible_line(value: str) -> str:
+    if has_control_characters(value):
+        raise ValueError("cannot hold control characters (tabs, line breaks and the like)")
+    return value
+
+
+KeywordName = Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+                        AfterValidator(_one_visible_line)]
 KeywordNames = Annotated[list[KeywordName], Field(min_length=1, max_length=MAX_KEYWORD_NAMES),
                          AfterValidator(lambda names: list(dict.fromkeys(names)))]
-TagName = Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+TagName = Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=120),
+                    AfterValidator(_one_visible_line)]
 MediaTypes = Annotated[list[MediaType], Field(min_length=1),
                        AfterValidator(lambda kinds: [kind for kind in ("movie", "tv") if kind in kinds])]
 
@@ -74,6 +83,19 @@ class Model(BaseModel):
     # Unknown fields are refused in requests; in answers every field is always present (its
     # default included), so the document marks them required.
     model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+
+
+class TagText(Model):
+    """A tag's name and description in one other interface language; "" where none is written yet."""
+
+    name: Annotated[Text, StringConstraints(strip_whitespace=True, max_length=120)] = ""
+    description: Annotated[Text, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
+
+
+class TagTranslations(Model):
+    """A tag's text in each interface language besides English (members reading it see it)."""
+
+    fr: TagText = Field(default_factory=TagText)
 
 
 # ---------------------------------------------------------------- requests
@@ -95,6 +117,9 @@ class TagSettings(Model):
     featured: StrictBool = True
     feature_position: whole_number_between(0, 10_000) = 100
     theme: Annotated[Text, StringConstraints(pattern=r"^[a-z0-9-]{1,32}$")] = "aurora"
+    translations: TagTranslations = Field(
+        default_factory=TagTranslations,
+        description="The name and description in the other interface languages; the slug never changes.")
 
     @model_validator(mode="after")
     def _dates_in_order(self):
@@ -172,6 +197,7 @@ class Tag(Model):
     featured: bool
     feature_position: int
     theme: str
+    translations: TagTranslations
     lists: list[ListLink]
 
     @classmethod
@@ -186,7 +212,7 @@ class Tag(Model):
                    include_adult=bool(tag.include_adult), date_from=tag.date_from, date_to=tag.date_to,
                    max_certification=tag.max_certification, list_size=tag.list_size,
                    featured=bool(tag.featured), feature_position=tag.feature_position, theme=tag.theme,
-                   lists=lists)
+                   translations=TagTranslations.model_validate(tag.translations or {}), lists=lists)
 
 
 class TagList(Model):

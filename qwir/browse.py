@@ -14,23 +14,23 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from flask_babel import lazy_gettext
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import func, select
 
 from qwir.extensions import db
+from qwir.localized import genre_label
 from qwir.models import IdentityTag, MediaItem, MediaList, MediaListItem
 from qwir.preferences import Preferences
-from qwir.tmdb import discovery
+from qwir.tmdb import discovery, maturity
 from qwir.tmdb.errors import TmdbError
 from qwir.validation import whole_number
-from qwir.widgets import BadQuery, NotFound, visible_items
+from qwir.widgets import BadQuery, NotFound, shown_rating, visible_items
 
 PAGE_SIZE = 20  # TMDb's page: one of ours is one of theirs, so counts and page numbers stay true
 MAX_PAGE = discovery.MAX_DISCOVER_PAGE
 DOCUMENTARY_GENRE = 99
 SHORT_RUNTIME = 40
 TOP_RATED_VOTE_FLOOR = 50
-CERTIFICATION_COUNTRY = "US"
 FIRST_DECADE, LAST_DECADE = 1900, 2020
 # Original languages offered in the filter (ISO 639-1); the names come from Babel for the member's locale.
 LANGUAGES = ("en", "fr", "es", "de", "it", "pt", "sv", "da", "nl", "pl", "ru", "ja", "ko", "zh", "hi", "th",
@@ -98,14 +98,15 @@ def _number(args: Mapping[str, str], name: str, low: int, high: int) -> int | No
         return None
     number = whole_number(raw, low=low, high=high)
     if number is None:
-        raise BadQuery(f"{name} must be a whole number from {low} to {high}.")
+        raise BadQuery(gettext("%(name)s must be a whole number from %(low)d to %(high)d.", name=name,
+                               low=low, high=high))
     return number
 
 
 def _choice(args: Mapping[str, str], name: str, choices: Iterable[str], default: str) -> str:
     value = (args.get(name) or "").strip() or default
     if value not in choices:
-        raise BadQuery(f"{name} must be one of: " + ", ".join(choices))
+        raise BadQuery(gettext("%(name)s must be one of: %(choices)s", name=name, choices=", ".join(choices)))
     return value
 
 
@@ -113,7 +114,7 @@ def _services(args) -> tuple[int, ...]:
     raw = args.getlist("services") if hasattr(args, "getlist") else []
     ids = [whole_number(value.strip(), low=1, high=10**7) for value in raw if value.strip()]
     if None in ids or len(ids) > 20:
-        raise BadQuery("services must be up to 20 TMDb provider ids.")
+        raise BadQuery(gettext("services must be up to 20 TMDb provider ids."))
     return tuple(sorted(set(ids)))
 
 
@@ -121,10 +122,10 @@ def parse_browse_query(args) -> BrowseQuery:
     """Read the browse parameters; anything that does not parse is a BadQuery naming the parameter."""
     decade = _number(args, "decade", FIRST_DECADE, LAST_DECADE)
     if decade is not None and decade % 10:
-        raise BadQuery("decade must be a year ending in 0, such as 1990.")
+        raise BadQuery(gettext("decade must be a year ending in 0, such as 1990."))
     language = (args.get("language") or "").strip() or None
     if language is not None and language not in LANGUAGES:
-        raise BadQuery("language must be one of: " + ", ".join(LANGUAGES))
+        raise BadQuery(gettext("language must be one of: %(choices)s", choices=", ".join(LANGUAGES)))
     return BrowseQuery(
         format=_choice(args, "format", FORMATS, "movie"),
         genre=_number(args, "genre", 1, 10**7),
@@ -140,20 +141,25 @@ def parse_browse_query(args) -> BrowseQuery:
 # ---------------------------------------------------------------- safety
 
 
-def safety_params(media_type: str, preferences: Preferences) -> dict[str, str]:
-    """TMDb's own filters for the member: no adult titles, their maturity cap, their avoided topics.
+def safety_params(client, media_type: str, preferences: Preferences, region: str) -> dict[str, str]:
+    """TMDb's own filters for the member: no adult titles, their age cap, their avoided topics.
 
-    TMDb applies the certification list to films only and leaves unrated ones out; series rely on
-    the re-check in `screen`, as every title does in the end.
+    The cap becomes the list of the region's film certifications whose age it admits (the US list
+    where TMDb knows none for the region). TMDb applies it to films only and leaves unrated ones
+    out, so a member who chose to see unrated titles gets the re-check alone; series rely on the
+    re-check in `screen`, as every title does in the end.
     """
     params = {"include_adult": "false"}
     blocked = sorted(set(discovery.EXPLICIT_CONTENT_KEYWORD_IDS) | preferences.avoided_keyword_ids)
     params["without_keywords"] = "|".join(map(str, blocked))
-    if media_type == "movie" and preferences.cap is not None:
-        allowed = [rating for rating in discovery.MOVIE_CERTIFICATIONS_US
-                   if preferences.rating_allowed("movie", rating)]
-        params["certification_country"] = CERTIFICATION_COUNTRY
-        params["certification"] = "|".join(allowed)
+    if media_type == "movie" and preferences.cap is not None and not preferences.show_unrated:
+        ages = discovery.age_table(client, "movie")
+        country = region if ages.get(region) else maturity.FALLBACK_COUNTRY
+        allowed = [rating for rating, age in (ages.get(country) or {}).items()
+                   if age is not None and preferences.age_allowed(age)]
+        if allowed:
+            params["certification_country"] = country
+            params["certification"] = "|".join(allowed)
     return params
 
 
@@ -168,7 +174,10 @@ class Title:
     release_date: dt.date | None
     adult: bool = False
     keyword_ids: frozenset[int] | None = None  # None: not known yet
-    certification: str | None = None
+    ratings: dict[str, dict[str, Any]] = field(default_factory=dict)  # country -> {"rating", "age"}
+    certification: str | None = None  # a stored title's one rating, from before every country was kept
+    certification_region: str | None = None
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)  # language -> {"title"}
     genre_ids: tuple[int, ...] = ()
     vote_average: float | None = None
     badges: list[IdentityTag] = field(default_factory=list)
@@ -178,17 +187,23 @@ class Title:
         return self.release_date.year if self.release_date else None
 
 
-def title_from_result(result: Mapping[str, Any], media_type: str | None = None) -> Title | None:
-    """A discover, search or recommendation result as a Title; None for people and malformed entries."""
+def title_from_result(result: Mapping[str, Any], media_type: str | None = None,
+                      language: str = "en") -> Title | None:
+    """A discover, search or recommendation result as a Title; None for people and malformed entries.
+
+    `language` is the one TMDb answered in: its name is that language's title.
+    """
     kind = result.get("media_type") or media_type
     if kind not in ("movie", "tv") or not isinstance(result.get("id"), int):
         return None
     name = result.get("title") if kind == "movie" else result.get("name")
     released = result.get("release_date") if kind == "movie" else result.get("first_air_date")
+    shown = str(name or result.get("original_title") or result.get("original_name") or "")
     return Title(
         media_type=kind,
         tmdb_id=result["id"],
-        title=str(name or result.get("original_title") or result.get("original_name") or ""),
+        title=shown,
+        translations={language: {"title": shown}} if language != "en" and name else {},
         poster_path=result.get("poster_path") or None,
         release_date=_date(released),
         adult=bool(result.get("adult")),
@@ -220,31 +235,38 @@ def fill_from_store(titles: Sequence[Title]) -> None:
             item = stored.get(title.tmdb_id) if title.media_type == media_type else None
             if item is not None:
                 title.keyword_ids = frozenset(item.keyword_ids)
+                title.ratings = dict(item.ratings or {})
                 title.certification = item.certification
+                title.certification_region = item.certification_region
+                title.translations = {**(item.translations or {}), **title.translations}
                 title.adult = title.adult or item.adult
 
 
 def hydrate_missing(client, titles: Sequence[Title]) -> None:
-    """Fetch keywords and rating (through the cache) for the titles still missing them."""
+    """Fetch keywords and every country's rating (through the cache) for the titles still missing them."""
     missing = [title for title in titles if title.keyword_ids is None]
     for media_type in ("movie", "tv"):
         wanted = [title.tmdb_id for title in missing if title.media_type == media_type]
-        found = discovery.hydrate(client, media_type, wanted, region=CERTIFICATION_COUNTRY,
-                                  images=None, certification_country=CERTIFICATION_COUNTRY)
+        if not wanted:
+            continue
+        found = discovery.hydrate(client, media_type, wanted, region=maturity.FALLBACK_COUNTRY, images=None)
+        ages = discovery.age_table(client, media_type)
         by_id = {hydrated.details.tmdb_id: hydrated for hydrated in found}
         for title in missing:
             hydrated = by_id.get(title.tmdb_id) if title.media_type == media_type else None
             if hydrated is not None:
                 title.keyword_ids = frozenset(int(k["id"]) for k in hydrated.details.keywords if "id" in k)
-                title.certification = hydrated.certification
+                title.ratings = maturity.ratings_by_country(hydrated.details.certifications, ages)
                 title.adult = title.adult or hydrated.details.adult
 
 
-def passes(title: Title, preferences: Preferences) -> bool:
-    """The same rules as the spotlights: never adult, within the cap, clear of avoided topics."""
+def passes(title: Title, preferences: Preferences, region: str) -> bool:
+    """The same rules as the spotlights: never adult, within the cap in the member's region's
+    ratings, clear of avoided topics."""
     if title.adult:
         return False
-    if not preferences.rating_allowed(title.media_type, title.certification):
+    rating = shown_rating(title, region)
+    if not preferences.age_allowed(rating.age if rating else None):
         return False
     blocked = preferences.avoided_keyword_ids | set(discovery.EXPLICIT_CONTENT_KEYWORD_IDS)
     return not ((title.keyword_ids or frozenset()) & blocked)
@@ -255,7 +277,7 @@ def _must_know_details(preferences: Preferences) -> bool:
     return bool(preferences.avoided_keyword_ids) or preferences.cap is not None
 
 
-def screen(client, titles: Sequence[Title], preferences: Preferences) -> list[Title]:
+def screen(client, titles: Sequence[Title], preferences: Preferences, region: str) -> list[Title]:
     """The titles the member may see, in order: stored facts first, then hydration where still needed."""
     candidates = [title for title in titles if not title.adult]
     fill_from_store(candidates)
@@ -263,7 +285,7 @@ def screen(client, titles: Sequence[Title], preferences: Preferences) -> list[Ti
         hydrate_missing(client, candidates)
         # A title TMDb could not describe stays out: nothing is shown unchecked.
         candidates = [title for title in candidates if title.keyword_ids is not None]
-    shown = [title for title in candidates if passes(title, preferences)]
+    shown = [title for title in candidates if passes(title, preferences, region)]
     badge(shown)
     return shown
 
@@ -320,8 +342,10 @@ class Browse:
         return numbers
 
 
-def discover_params(tag: IdentityTag, query: BrowseQuery, preferences: Preferences, region: str) -> dict:
-    """TMDb discover parameters for one browse page: the identity's keywords, the filters, safety."""
+def discover_params(client, tag: IdentityTag, query: BrowseQuery, preferences: Preferences, region: str,
+                    language: str = "en") -> dict:
+    """TMDb discover parameters for one browse page: the identity's keywords, the filters, safety,
+    and the language TMDb answers in."""
     media_type = query.media_type
     sort_by = SORTS[query.sort][1]
     if media_type == "tv":
@@ -330,8 +354,9 @@ def discover_params(tag: IdentityTag, query: BrowseQuery, preferences: Preferenc
         "with_keywords": "|".join(str(keyword_id) for keyword_id in tag.keyword_ids),
         "sort_by": sort_by,
         "page": query.page,
+        "language": language,
         **FORMATS[query.format].params,
-        **safety_params(media_type, preferences),
+        **safety_params(client, media_type, preferences, region),
     }
     if query.genre is not None:
         params["with_genres"] = ",".join(filter(None, (params.get("with_genres"), str(query.genre))))
@@ -350,19 +375,22 @@ def discover_params(tag: IdentityTag, query: BrowseQuery, preferences: Preferenc
     return params
 
 
-def browse(client, slug: str, query: BrowseQuery, preferences: Preferences, *, region: str) -> Browse:
-    """One page of everything TMDb knows for the planet's identity; stored titles when TMDb is down."""
+def browse(client, slug: str, query: BrowseQuery, preferences: Preferences, *, region: str,
+           language: str = "en") -> Browse:
+    """One page of everything TMDb knows for the planet's identity, in `language` (ISO 639-1);
+    stored titles when TMDb is down."""
     tag = planet_tag(slug)
     if not tag.keyword_ids:
         return _fallback(tag, query, preferences, region, "unresolved")
     try:
         call = client.discover_movies if query.media_type == "movie" else client.discover_tv
-        answer = call(**discover_params(tag, query, preferences, region))
-        genres = client.genres(query.media_type).get("genres") or []
+        answer = call(**discover_params(client, tag, query, preferences, region, language))
+        genres = client.genres(query.media_type, language).get("genres") or []
         providers = client.watch_providers(query.media_type, region).get("results") or []
-        found = [title_from_result(result, query.media_type) for result in answer.get("results") or []]
+        results = answer.get("results") or []
+        found = [title_from_result(result, query.media_type, language) for result in results]
         found = [title for title in found if title is not None]
-        shown = screen(client, found, preferences)
+        shown = screen(client, found, preferences, region)
     except TmdbError:
         return _fallback(tag, query, preferences, region, "unavailable")
     total = min(int(answer.get("total_results") or 0), MAX_PAGE * PAGE_SIZE)
@@ -375,14 +403,24 @@ def browse(client, slug: str, query: BrowseQuery, preferences: Preferences, *, r
 
 def _fallback(tag: IdentityTag, query: BrowseQuery, preferences: Preferences, region: str,
               reason: str) -> Browse:
-    """The identity's stored titles, filtered like the browse query, so the planet still answers."""
-    items = [item for item in _stored_titles(tag, preferences) if _stored_match(item, query)]
-    items = _stored_sorted(items, query.sort)
+    """The identity's stored titles, filtered like the browse query, so the planet still answers.
+
+    The genre filter offers the genres those titles carry, named in the member's language.
+    """
+    stored = _stored_titles(tag, preferences)
+    items = _stored_sorted([item for item in stored if _stored_match(item, query)], query.sort)
     start = (query.page - 1) * PAGE_SIZE
     return Browse(
         tag=tag, query=query, titles=items[start:start + PAGE_SIZE], total=len(items),
         total_pages=max(1, math.ceil(len(items) / PAGE_SIZE)), fallback=reason, region=region,
+        genres=_stored_genres(item for item in stored if item.media_type == query.media_type),
     )
+
+
+def _stored_genres(items: Iterable[MediaItem]) -> list[dict[str, Any]]:
+    genres = {genre["id"]: genre for item in items for genre in item.genres or [] if "id" in genre}
+    named = [{"id": genre_id, "name": str(genre_label(genre))} for genre_id, genre in genres.items()]
+    return sorted(named, key=lambda genre: genre["name"].casefold())
 
 
 def _stored_titles(tag: IdentityTag, preferences: Preferences) -> list[MediaItem]:
@@ -430,7 +468,7 @@ class UnknownPlanet(NotFound):
     """No planet by that name; the 404 page lists the real ones."""
 
     def __init__(self, slug: str):
-        super().__init__(f"No planet called {slug!r}.")
+        super().__init__(gettext("No planet called %(slug)s.", slug=repr(slug)))
         self.slug = slug
 
 

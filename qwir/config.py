@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 
@@ -33,6 +35,39 @@ def _env_float(name: str, default: float) -> float:
     return _env_number(name, default, float)
 
 
+def _env_region(name: str, default: str) -> str:
+    """A country code such as GB, upper-cased: TMDb matches regions case-sensitively."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    code = raw.upper()
+    if not re.fullmatch(r"[A-Z]{2}", code):
+        raise SettingsError(f"{name} must be a two-letter country code such as US or FR, not {raw!r}")
+    return code
+
+
+def _env_languages(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    """Two-letter language codes, comma-separated; English is always among them (the fallback text)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    codes = [part.strip().lower() for part in raw.split(",") if part.strip()]
+    wrong = [code for code in codes if not re.fullmatch(r"[a-z]{2}", code)]
+    if wrong:
+        raise SettingsError(f"{name} must list two-letter language codes such as en,fr, not {wrong[0]!r}")
+    return tuple(dict.fromkeys(["en", *codes]))
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def check_tmdb_transport(api_key: str | None, base_url: str) -> None:
+    """A real key travels only over HTTPS, or plain HTTP to this machine (a sandbox server)."""
+    parts = urlsplit(base_url)
+    on_loopback = (parts.hostname or "") in LOOPBACK_NAMES or (parts.hostname or "").startswith("127.")
+    if api_key and parts.scheme != "https" and not on_loopback:
+        raise SettingsError(f"TMDB_API_BASE_URL must use https:// when TMDB_API_KEY is set (the key would "
+                            f"travel in clear); plain http:// is for a sandbox on loopback, not {base_url!r}")
+
+
 def settings_from_environment(instance_path: str) -> dict:
     """Build the app's settings; anything unset falls back to the embedded default."""
     load_dotenv(override=False)
@@ -47,7 +82,7 @@ def settings_from_environment(instance_path: str) -> dict:
         "TMDB_API_BASE_URL": os.environ.get("TMDB_API_BASE_URL", "").strip()
         or DEFAULT_TMDB_BASE_URL,
         "TMDB_LANGUAGE": os.environ.get("TMDB_LANGUAGE", "").strip() or "en-US",
-        "TMDB_REGION": os.environ.get("TMDB_REGION", "").strip() or "US",
+        "TMDB_REGION": _env_region("TMDB_REGION", "US"),
         "TMDB_TIMEOUT": _env_float("TMDB_TIMEOUT", 10.0),
         "TMDB_MAX_RETRIES": _env_int("TMDB_MAX_RETRIES", 3),
         "TMDB_RATE_LIMIT_PER_SECOND": _env_float("TMDB_RATE_LIMIT_PER_SECOND", 40.0),
@@ -61,6 +96,14 @@ def settings_from_environment(instance_path: str) -> dict:
         # Interface languages that have a catalog, and the one used when a member states none.
         "QWIR_LOCALES": ("en", "fr"),
         "QWIR_DEFAULT_LOCALE": os.environ.get("QWIR_DEFAULT_LOCALE", "").strip().lower() or "en",
+        # Languages whose TMDb text (titles, overviews, taglines) each sync stores.
+        "QWIR_LANGUAGES": _env_languages("QWIR_LANGUAGES", ("en", "fr")),
+        # A curator's session ends after this long without a request, and this long after sign-in.
+        "CURATOR_IDLE_MINUTES": _env_float("QWIR_CURATOR_IDLE_MINUTES", 30.0),
+        "CURATOR_SESSION_HOURS": _env_float("QWIR_CURATOR_SESSION_HOURS", 12.0),
+        # How many reverse proxies stand in front (each adds one X-Forwarded-For entry): the client
+        # address, scheme and host are read from that many X-Forwarded-* hops (ProxyFix). 0: none.
+        "TRUSTED_PROXIES": _env_int("QWIR_TRUSTED_PROXIES", 0),
         # The address members and link previews reach Qwir at: every absolute link is built on it.
         "QWIR_PUBLIC_URL": os.environ.get("QWIR_PUBLIC_URL", "").strip().rstrip("/") or None,
         # Any site may show the embed pages in an iframe (else only QWIR_EMBED_ORIGINS may).
@@ -72,7 +115,15 @@ def settings_from_environment(instance_path: str) -> dict:
             for origin in os.environ.get("QWIR_EMBED_ORIGINS", "").split(",")
             if origin.strip()
         ),
+        # What a fragment shows on a host page that passes no preferences of its own (no cookie
+        # crosses origins): cautious by default. Values as in the embed parameters (qwir/embedding.py).
+        "EMBED_DEFAULT_PREFERENCES": {
+            "cap": os.environ.get("QWIR_EMBED_CAP", "").strip() or "pg-13",
+            "avoid": os.environ.get("QWIR_EMBED_AVOID", "").strip() or "all",
+            "discreet": os.environ.get("QWIR_EMBED_DISCREET", "").strip() or "off",
+        },
     }
+    check_tmdb_transport(settings["TMDB_API_KEY"], settings["TMDB_API_BASE_URL"])
     settings.update(_cache_settings(redis_url, instance))
     return settings
 

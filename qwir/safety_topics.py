@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext
+
 
 @dataclass(frozen=True)
 class SafetyTopic:
     """A topic shown in the preferences panel and the TMDb keyword ids that signal it."""
 
     slug: str
-    label: str
+    label: str  # translated lazily: it reads in the member's language when rendered
     hint: str
     keyword_ids: frozenset[int]
 
@@ -24,26 +26,26 @@ class SafetyTopic:
 SAFETY_TOPICS: tuple[SafetyTopic, ...] = (
     SafetyTopic(
         "sexual-violence",
-        "Sexual violence and abuse",
-        "Rape, sexual abuse, harassment, abuse of children.",
+        lazy_gettext("Sexual violence and abuse"),
+        lazy_gettext("Rape, sexual abuse, harassment, abuse of children."),
         frozenset({570, 739, 12365, 11534, 9627, 275267, 7098, 10850, 165615, 2337, 516}),
     ),
     SafetyTopic(
         "suicide-self-harm",
-        "Suicide and self-harm",
-        "Suicide, suicide attempts, self-harm, eating disorders.",
+        lazy_gettext("Suicide and self-harm"),
+        lazy_gettext("Suicide, suicide attempts, self-harm, eating disorders."),
         frozenset({236, 1252, 11258, 157791, 172383}),
     ),
     SafetyTopic(
         "anti-lgbtq-violence",
-        "Homophobic or transphobic violence",
-        "Homophobia, transphobia, hate crimes, slurs, bashing.",
+        lazy_gettext("Homophobic or transphobic violence"),
+        lazy_gettext("Homophobia, transphobia, hate crimes, slurs, bashing."),
         frozenset({1013, 191225, 154903, 160335, 11137, 208799, 250048}),
     ),
     SafetyTopic(
         "explicit-sex",
-        "Explicit sex and nudity",
-        "Sex scenes, nudity, erotica, pornography, BDSM.",
+        lazy_gettext("Explicit sex and nudity"),
+        lazy_gettext("Sex scenes, nudity, erotica, pornography, BDSM."),
         frozenset(
             {
                 572, 2483, 293, 255, 190370, 1664, 12420, 33451, 445, 18049, 6373, 158713, 156433,
@@ -55,26 +57,26 @@ SAFETY_TOPICS: tuple[SafetyTopic, ...] = (
     ),
     SafetyTopic(
         "sex-work",
-        "Sex work",
-        "Prostitution and sex workers.",
+        lazy_gettext("Sex work"),
+        lazy_gettext("Prostitution and sex workers."),
         frozenset({13059, 190178}),
     ),
     SafetyTopic(
         "incest",
-        "Incest",
-        "Incest within families.",
+        lazy_gettext("Incest"),
+        lazy_gettext("Incest within families."),
         frozenset({33841, 181531, 180861, 232441}),
     ),
     SafetyTopic(
         "violence",
-        "Graphic violence and abuse",
-        "Murder, torture, gore, domestic violence, bullying.",
+        lazy_gettext("Graphic violence and abuse"),
+        lazy_gettext("Murder, torture, gore, domestic violence, bullying."),
         frozenset({9826, 14819, 10292, 13006, 11925, 207691, 6733}),
     ),
     SafetyTopic(
         "drug-use",
-        "Drug use",
-        "Drug addiction and drug abuse.",
+        lazy_gettext("Drug use"),
+        lazy_gettext("Drug addiction and drug abuse."),
         frozenset({1803, 726}),
     ),
 )

@@ -36,17 +36,20 @@ def clean_query(raw: str | None) -> str:
     return " ".join(printable.split())
 
 
-def search(client, raw: str | None, preferences: Preferences) -> SearchResults:
-    """Films and series matching the query that the member may see (first page of TMDb's answer)."""
+def search(client, raw: str | None, preferences: Preferences, *, region: str,
+           language: str = "en") -> SearchResults:
+    """Films and series matching the query that the member may see (first page of TMDb's answer),
+    named in `language` and judged by the ratings of `region`."""
     query = clean_query(raw)
     if not query:
         return SearchResults("")
     if len(query) > MAX_QUERY_LENGTH:
         return SearchResults(query[:MAX_QUERY_LENGTH], problem="too-long")
     try:
-        answer = client.search_multi(query)
-        found = [browse.title_from_result(result) for result in answer.get("results") or []]
-        titles = browse.screen(client, [title for title in found if title is not None], preferences)
+        answer = client.search_multi(query, language=language)
+        results = answer.get("results") or []
+        found = [browse.title_from_result(result, language=language) for result in results]
+        titles = browse.screen(client, [title for title in found if title is not None], preferences, region)
     except TmdbError:
         return SearchResults(query, unavailable=True)
     return SearchResults(query, titles)

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from qwir import browse, widgets
@@ -21,7 +22,7 @@ from qwir.extensions import db
 from qwir.models import IdentityTag
 from qwir.preferences import Preferences
 from qwir.safety_topics import SAFETY_TOPICS, SafetyTopic, topics_touched
-from qwir.tmdb import discovery
+from qwir.tmdb import discovery, maturity
 from qwir.tmdb.client import MOVIE_APPEND, TV_APPEND
 from qwir.tmdb.errors import TmdbError, TmdbNotFoundError, TmdbValidationError
 from qwir.tmdb.normalize import normalize_details
@@ -91,6 +92,7 @@ class TitlePage:
     item: Any  # MediaDetails from TMDb, or the stored MediaItem when TMDb is down
     tags: list[IdentityTag]
     region: str
+    rating: widgets.ShownRating | None
     providers: dict
     avoided_topics: list[SafetyTopic]
     content_notes: list[SafetyTopic]
@@ -129,7 +131,7 @@ def title_page(client, media_type: str, tmdb_id: int, preferences: Preferences, 
     try:
         payload = _fetch(client, media_type, tmdb_id)
     except TmdbValidationError:
-        raise widgets.NotFound(f"No {media_type} with TMDb id {tmdb_id}.") from None
+        raise widgets.NotFound(gettext("No title with TMDb id %(id)d.", id=tmdb_id)) from None
     except TmdbNotFoundError:
         # TMDb dropped it (or never had it): what a sync stored may still be shown, else a 404.
         return _stored_page(media_type, tmdb_id, preferences, region, missing=True)
@@ -137,23 +139,35 @@ def title_page(client, media_type: str, tmdb_id: int, preferences: Preferences, 
         return _stored_page(media_type, tmdb_id, preferences, region)
     details = normalize_details(media_type, payload, region=region)
     if details.adult:
-        raise widgets.NotFound(f"No {media_type} with TMDb id {tmdb_id}.")
+        raise widgets.NotFound(gettext("No title with TMDb id %(id)d.", id=tmdb_id))
     keyword_ids = {int(keyword["id"]) for keyword in details.keywords if "id" in keyword}
-    rating = discovery.certification_from_payload(payload, media_type, browse.CERTIFICATION_COUNTRY)
+    rating = _rating(client, media_type, details.certifications, region)
     regional = details.providers.get(region)
     return TitlePage(
         # Cast as plain mappings, the shape stored titles have, so every reader takes either.
         item=dataclasses.replace(details, cast=[dataclasses.asdict(member) for member in details.cast]),
         tags=_tags_carrying(keyword_ids),
         region=region,
+        rating=rating,
         providers=dataclasses.asdict(regional) if regional else {},
         avoided_topics=topics_touched(keyword_ids, preferences.avoid_topics),
         content_notes=topics_touched(keyword_ids, ALL_TOPICS),
-        above_cap=not preferences.rating_allowed(media_type, rating),
+        above_cap=not preferences.age_allowed(rating.age if rating else None),
         seasons=_seasons(payload),
         trailer=official_trailer(payload.get("videos")),
-        more_like_this=_more_like_this(client, payload, media_type, preferences),
+        more_like_this=_more_like_this(client, payload, media_type, preferences, region),
     )
+
+
+def _rating(client, media_type: str, certifications: dict[str, str],
+            region: str) -> widgets.ShownRating | None:
+    """The rating the member goes by (their region's, else the US one), read as an age."""
+    ratings = maturity.ratings_by_country(certifications, discovery.age_table(client, media_type))
+    found = maturity.rating_for_region(ratings, region)
+    if found is None:
+        return None
+    country, rating = found
+    return widgets.ShownRating(country, rating["rating"], rating.get("age"))
 
 
 def _stored_page(media_type: str, tmdb_id: int, preferences: Preferences, region: str, *,
@@ -163,9 +177,9 @@ def _stored_page(media_type: str, tmdb_id: int, preferences: Preferences, region
     except widgets.NotFound:
         if missing:
             raise
-        raise TitleUnavailable(f"TMDb is not answering for {media_type} {tmdb_id}.") from None
+        raise TitleUnavailable(gettext("TMDb is not answering for this title right now.")) from None
     return TitlePage(
-        item=view.item, tags=view.tags, region=region, providers=view.providers,
+        item=view.item, tags=view.tags, region=region, rating=view.rating, providers=view.providers,
         avoided_topics=view.avoided_topics, content_notes=topics_touched(view.item.keyword_ids, ALL_TOPICS),
         above_cap=view.above_cap, stored=not missing,
     )
@@ -189,7 +203,8 @@ def _identity_keyword_ids() -> set[int]:
     return {keyword_id for tag in browse.identity_tags() for keyword_id in tag.keyword_ids or []}
 
 
-def _more_like_this(client, payload: dict, media_type: str, preferences: Preferences) -> list[browse.Title]:
+def _more_like_this(client, payload: dict, media_type: str, preferences: Preferences,
+                    region: str) -> list[browse.Title]:
     """TMDb's recommendations that carry an identity keyword and pass the member's filters."""
     part = payload.get("recommendations") if isinstance(payload.get("recommendations"), dict) else {}
     found = [browse.title_from_result(result, media_type) for result in part.get("results") or []]
@@ -201,7 +216,7 @@ def _more_like_this(client, payload: dict, media_type: str, preferences: Prefere
     kept = [
         title for title in candidates
         if title.keyword_ids is not None and title.keyword_ids & identity
-        and browse.passes(title, preferences)
+        and browse.passes(title, preferences, region)
     ]
     browse.badge(kept)
     return kept

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
+
+from flask_babel import gettext
 
 # The largest id (or count) a 32-bit INTEGER column holds, as on PostgreSQL: a larger number
 # names nothing we store, and binding it in a query fails in the driver instead of matching no row.
@@ -28,6 +31,11 @@ def whole_number(raw: object, *, low: int = 0, high: int = MAX_ROW_ID) -> int | 
     return number if low <= number <= high else None
 
 
+def has_control_characters(text: str) -> bool:
+    """Any control character at all (tab and line breaks included): names are one line of visible text."""
+    return any(unicodedata.category(char) == "Cc" for char in text)
+
+
 class Validation:
     """Collects errors by field so a form can be re-rendered with each message beside its field."""
 
@@ -47,9 +55,10 @@ class Validation:
         value = value.strip() if isinstance(value, str) else ""
         name = label or field.replace("_", " ").capitalize()
         if required and not value:
-            self.error(field, f"{name} is required.")
+            self.error(field, gettext("%(name)s is required.", name=name))
         elif max_length is not None and len(value) > max_length:
-            self.error(field, f"{name} can be at most {max_length} characters.")
+            too_long = gettext("%(name)s can be at most %(num)d characters.", name=name, num=max_length)
+            self.error(field, too_long)
         return value
 
     def error(self, field: str, message: str) -> None:

@@ -16,13 +16,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from qwir.extensions import db
+from qwir.i18n import locale_and_region, member_region
+from qwir.localized import genre_label, spotlight_title
 from qwir.models import IdentityTag, ListOverride, MediaItem, MediaList, MediaListItem, SyncAudit
 from qwir.preferences import Preferences
 from qwir.safety_topics import SafetyTopic, topics_touched
+from qwir.tmdb import maturity
+from qwir.tmdb.normalize import web_link
 from qwir.validation import whole_number
 
 try:  # The write side's job queue; the read side still renders (without queueing) when it is absent.
@@ -40,7 +45,7 @@ POSTER_WIDTHS = (185, 342, 500)
 LIVE_IMAGE_BASE_URL = "https://image.tmdb.org/t/p/"
 SANDBOX_IMAGE_BASE_URL = "/sandbox/t/p/"
 LIST_SLUG = re.compile(r"^(?P<tag>[a-z0-9-]+?)-(?P<kind>series-spotlight|spotlight)-(?P<id>\d+)$")
-FORMAT_NAMES = {"movie": "Films", "tv": "Series"}
+FORMAT_NAMES = {"movie": lazy_gettext("Films"), "tv": lazy_gettext("Series")}
 
 
 class NotFound(LookupError):
@@ -79,20 +84,53 @@ def poster_sources(poster_path: str | None, base_url: str) -> PosterSources | No
     return PosterSources(src=f"{base_url}w342{poster_path}", srcset=srcset)
 
 
-def is_visible(item: MediaItem, preferences: Preferences) -> bool:
+@dataclass(frozen=True)
+class ShownRating:
+    """The rating a member goes by: their country's, else the US one; `age` None when unknown."""
+
+    country: str
+    rating: str
+    age: int | None
+
+
+def shown_rating(item: MediaItem, region: str) -> ShownRating | None:
+    """The title's rating for a member in `region`; rows stored before every country was kept
+    fall back to their one stored certification."""
+    ratings = item.ratings or {}
+    if not ratings and item.certification:
+        country = item.certification_region or maturity.FALLBACK_COUNTRY
+        ratings = {country: {"rating": item.certification,
+                             "age": maturity.age_of(country, item.certification)}}
+    found = maturity.rating_for_region(ratings, region)
+    if found is None:
+        return None
+    country, rating = found
+    return ShownRating(country, rating["rating"], rating.get("age"))
+
+
+def rating_allowed(item: MediaItem, preferences: Preferences, region: str) -> bool:
+    rating = shown_rating(item, region)
+    return preferences.age_allowed(rating.age if rating else None)
+
+
+def is_visible(item: MediaItem, preferences: Preferences, region: str) -> bool:
     """Adult titles never; otherwise within the member's maturity cap and clear of avoided topics."""
     if item.adult:
         return False
-    if not preferences.rating_allowed(item.media_type, item.certification):
+    if not rating_allowed(item, preferences, region):
         return False
     return not (item.keyword_ids & preferences.avoided_keyword_ids)
 
 
 def visible_items(items: Iterable[MediaItem], preferences: Preferences) -> list[MediaItem]:
-    return [item for item in items if is_visible(item, preferences)]
+    """The items this request's member may see, judged by the ratings of their region."""
+    region = member_region()
+    return [item for item in items if is_visible(item, preferences, region)]
 
 
 def _etag(*parts: object) -> str:
+    """Every ETag also names the interface language and the region: both change what is shown."""
+    parts = (*parts, locale_and_region())
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:24]
 
 
@@ -187,7 +225,7 @@ def _list_or_pending(slug: str) -> MediaList | tuple[IdentityTag, str]:
         return media_list
     owner = _tag_for_list_slug(slug)
     if owner is None:
-        raise NotFound(f"No spotlight list called {slug!r}.")
+        raise NotFound(gettext("No spotlight list called %(slug)s.", slug=repr(slug)))
     _request_sync(*owner)
     return _list_by_slug(slug) or owner
 
@@ -219,7 +257,7 @@ class Carousel:
 
     @property
     def format_name(self) -> str:
-        return FORMAT_NAMES[self.media_type]
+        return str(FORMAT_NAMES[self.media_type])
 
     @cached_property
     def _selection(self) -> tuple[list[MediaItem], int]:
@@ -244,19 +282,15 @@ class Carousel:
         return len(self.items) == 1
 
 
-def _pending_title(tag: IdentityTag, media_type: str) -> str:
-    return f"{tag.name} {'series' if media_type == 'tv' else 'films'}"
-
-
 def carousel(slug: str, preferences: Preferences, *, size: int = CAROUSEL_SIZE) -> Carousel:
     """The first `size` titles of a spotlight the member may see, filling up from later entries."""
     found = _list_or_pending(slug)
     if not isinstance(found, MediaList):
         tag, media_type = found
-        return Carousel(slug, _pending_title(tag, media_type), tag, media_type)
+        return Carousel(slug, spotlight_title(tag, media_type), tag, media_type)
     return Carousel(
         slug=slug,
-        title=found.title,
+        title=spotlight_title(found.tag, found.media_type),
         tag=found.tag,
         media_type=found.media_type,
         generated_at=found.generated_at,
@@ -333,8 +367,7 @@ def _shelves(tag: IdentityTag, held_back: frozenset[int] = frozenset()) -> list[
         if media_list is not None and media_list.id in held_back:
             continue
         if media_list is not None or wanted:
-            title = media_list.title if media_list else _pending_title(tag, media_type)
-            shelves.append(FeedShelf(tag.list_slug(media_type), title, media_type))
+            shelves.append(FeedShelf(tag.list_slug(media_type), spotlight_title(tag, media_type), media_type))
     return shelves
 
 
@@ -441,7 +474,7 @@ def _tag_by_slug(slug: str) -> IdentityTag:
         select(IdentityTag).where(IdentityTag.slug == slug).options(selectinload(IdentityTag.lists))
     )
     if tag is None:
-        raise NotFound(f"No planet called {slug!r}.")
+        raise NotFound(gettext("No planet called %(slug)s.", slug=repr(slug)))
     return tag
 
 
@@ -460,16 +493,17 @@ def _planet_pool(tag: IdentityTag, preferences: Preferences) -> tuple[list[Media
 
 
 def _genre_facets(items: list[MediaItem]) -> list[Facet]:
-    counts: Counter[tuple[int, str]] = Counter(
-        (genre["id"], genre["name"]) for item in items for genre in item.genres or [] if "id" in genre
-    )
-    ranked = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0][1]))
-    return [Facet(genre_id, name, count) for (genre_id, name), count in ranked]
+    """Genres by how many titles carry them, named from TMDb's genre list in the member's language."""
+    genres = {genre["id"]: genre for item in items for genre in item.genres or [] if "id" in genre}
+    counts = Counter(genre["id"] for item in items for genre in item.genres or [] if "id" in genre)
+    named = {genre_id: str(genre_label(genre)) for genre_id, genre in genres.items()}
+    ranked = sorted(counts.items(), key=lambda pair: (-pair[1], named[pair[0]]))
+    return [Facet(genre_id, named[genre_id], count) for genre_id, count in ranked]
 
 
 def _format_facets(items: list[MediaItem]) -> list[Facet]:
     counts = Counter(item.media_type for item in items)
-    return [Facet(kind, FORMAT_NAMES[kind], counts[kind]) for kind in ("movie", "tv") if counts[kind]]
+    return [Facet(kind, str(FORMAT_NAMES[kind]), counts[kind]) for kind in ("movie", "tv") if counts[kind]]
 
 
 def _genre_shelves(items: list[MediaItem], genres: list[Facet], shown: set[int], count: int = 3,
@@ -516,6 +550,7 @@ class TitleView:
     item: MediaItem
     tags: list[IdentityTag]
     region: str
+    rating: ShownRating | None
     providers: dict
     avoided_topics: list[SafetyTopic]
     above_cap: bool
@@ -543,14 +578,19 @@ def title_details(media_type: str, tmdb_id: int, preferences: Preferences, *, re
         .options(selectinload(MediaItem.tags))
     )
     if item is None or item.adult:
-        raise NotFound(f"No {media_type} with TMDb id {tmdb_id}.")
+        raise NotFound(gettext("No title with TMDb id %(id)d.", id=tmdb_id))
     providers = (item.providers or {}).get(region) or {}
+    if providers:
+        # Rows stored before links were checked at sync time may still hold a javascript: link.
+        providers = {**providers, "link": web_link(providers.get("link"))}
+    rating = shown_rating(item, region)
     return TitleView(
         item=item,
         tags=sorted(item.tags, key=lambda tag: tag.name),
         region=region,
+        rating=rating,
         providers=providers,
         avoided_topics=topics_touched(item.keyword_ids, preferences.avoid_topics),
-        above_cap=not preferences.rating_allowed(item.media_type, item.certification),
+        above_cap=not preferences.age_allowed(rating.age if rating else None),
         etag=_etag("title", item.id, item.fetched_at, region, preferences.fingerprint()),
     )

@@ -11,7 +11,9 @@ from werkzeug.exceptions import BadRequest, NotFound
 from qwir import browse, search, widgets
 from qwir.errors import handle_http_error
 from qwir.extensions import cache
-from qwir.preferences import Preferences, load_preferences
+from qwir.i18n import member_region, vary_on_language
+from qwir.localized import page_language
+from qwir.preferences import load_preferences
 from qwir.tmdb_wiring import build_tmdb_client
 
 bp = Blueprint("catalog", __name__)
@@ -39,11 +41,6 @@ def tmdb_client():
     return clients["qwir_tmdb_client"]
 
 
-def member_region(preferences: Preferences) -> str:
-    """Where the member watches: their own region when their preferences hold one, else the deployment's."""
-    return getattr(preferences, "region", None) or current_app.config.get("TMDB_REGION") or "US"
-
-
 @bp.app_context_processor
 def browse_choices() -> dict:
     """The browse form's choices; language names in the member's interface language."""
@@ -57,9 +54,8 @@ def browse_choices() -> dict:
 
 
 def _member_page(body, status: int = 200):
-    response = current_app.make_response((body, status))
-    response.vary.add("Cookie")
-    return response
+    """These pages change with the preferences in the session cookie and the member's language."""
+    return vary_on_language(current_app.make_response((body, status)))
 
 
 @bp.get("/planets")
@@ -73,7 +69,8 @@ def planet_more(slug: str):
     """The next browse page's titles, the count out of band, and the next "load more"."""
     query = browse.parse_browse_query(request.args)
     preferences = load_preferences()
-    found = browse.browse(tmdb_client(), slug, query, preferences, region=member_region(preferences))
+    found = browse.browse(tmdb_client(), slug, query, preferences, region=member_region(),
+                          language=page_language())
     return _member_page(render_template("planets/_more.html", browse=found))
 
 
@@ -81,7 +78,8 @@ def planet_more(slug: str):
 def search_page():
     """Search films and series; a plain form without JavaScript, results as you type with it."""
     preferences = load_preferences()
-    found = search.search(tmdb_client(), request.args.get("q"), preferences)
+    found = search.search(tmdb_client(), request.args.get("q"), preferences, region=member_region(),
+                          language=page_language())
     return _member_page(render_template("search/search.html", found=found), found.status)
 
 
@@ -89,5 +87,6 @@ def search_page():
 def search_results():
     """Only the results region of the search page, for the active search."""
     preferences = load_preferences()
-    found = search.search(tmdb_client(), request.args.get("q"), preferences)
+    found = search.search(tmdb_client(), request.args.get("q"), preferences, region=member_region(),
+                          language=page_language())
     return _member_page(render_template("search/_results.html", found=found), found.status)

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from werkzeug.exceptions import BadRequest, NotFound, ServiceUnavailable
 
 from qwir import browse, titles, widgets
-from qwir.blueprints.catalog import member_region, tmdb_client
+from qwir.blueprints.catalog import tmdb_client
 from qwir.errors import handle_http_error, wants_json
 from qwir.htmx import vary_on_htmx, wants_fragment
+from qwir.i18n import member_region, safe_next, vary_on_language
+from qwir.localized import page_language
 from qwir.preferences import (
     MATURITY_CAPS,
     InvalidPreferences,
     Preferences,
     load_preferences,
     parse_preferences,
+    region_choices,
     save_preferences,
 )
 from qwir.safety_topics import SAFETY_TOPICS
@@ -62,10 +68,8 @@ bp.register_error_handler(widgets.BadQuery, bad_query)
 
 
 def member_response(rv):
-    """Member pages change with the preferences in the session cookie."""
-    response = current_app.make_response(rv)
-    response.vary.add("Cookie")
-    return response
+    """Member pages change with the preferences in the session cookie and the member's language."""
+    return vary_on_language(current_app.make_response(rv))
 
 
 @bp.get("/")
@@ -89,25 +93,32 @@ def planet(slug: str):
     """
     query = browse.parse_browse_query(request.args)
     preferences = load_preferences()
-    found = browse.browse(tmdb_client(), slug, query, preferences, region=member_region(preferences))
+    found = browse.browse(tmdb_client(), slug, query, preferences, region=member_region(),
+                          language=page_language())
     if wants_fragment():
-        return vary_on_htmx(member_response(render_template("planets/_browse.html", browse=found)))
+        return _tagged(vary_on_htmx(member_response(render_template("planets/_browse.html", browse=found))))
     top = widgets.planet(slug, preferences)
-    return vary_on_htmx(member_response(render_template("planets/planet.html", planet=top, browse=found)))
+    page = render_template("planets/planet.html", planet=top, browse=found)
+    return _tagged(vary_on_htmx(member_response(page)))
+
+
+def _tagged(response):
+    """Pages read from TMDb on demand carry an ETag of their body (which names the language and the
+    preferences it was made for): a member revalidating an unchanged page gets a 304, not the page."""
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.get(f"/titles/<any(movie, tv):media_type>/<{ROW_ID}:tmdb_id>")
 def title(media_type: str, tmdb_id: int):
     """Any title TMDb knows: facts, cast, seasons, where to watch, identities, more like it, a trailer."""
-    preferences = load_preferences()
-    region = member_region(preferences)
-    found = titles.title_page(tmdb_client(), media_type, tmdb_id, preferences, region=region)
+    found = titles.title_page(tmdb_client(), media_type, tmdb_id, load_preferences(), region=member_region())
     response = member_response(render_template("titles/title.html", view=found))
     if found.trailer is not None and not found.withheld:
         # The trailer's frame may load from its own host, and from nowhere else.
         policy = {**DEFAULT_CSP, "frame-src": found.trailer.host}
         response.headers["Content-Security-Policy"] = content_security_policy(policy)
-    return response
+    return _tagged(response)
 
 
 def title_unavailable(error: titles.TitleUnavailable):
@@ -123,10 +134,21 @@ def _render_preferences(preferences: Preferences, errors: dict | None = None, sa
         template,
         form_preferences=preferences,
         caps=MATURITY_CAPS,
+        regions=region_choices(str(get_locale())),
+        member_region=member_region(),
         topics=SAFETY_TOPICS,
         errors=errors or {},
         saved=saved,
     )
+
+
+@bp.get("/language/<any(en, fr):code>")
+def switch_language(code: str):
+    """The header's language switch: a plain link, remembered with the member's preferences."""
+    save_preferences(dataclasses.replace(load_preferences(), language=code))
+    response = redirect(safe_next(request.args.get("next")), code=303)
+    response.cache_control.no_store = True
+    return response
 
 
 @bp.get("/preferences")
@@ -144,6 +166,8 @@ def save_preferences_view():
     except InvalidPreferences as invalid:
         body = _render_preferences(load_preferences(), invalid.errors)
         return vary_on_htmx(member_response((body, 422)))
+    # The language comes from the header's switch, not from this form: keep it.
+    chosen = dataclasses.replace(chosen, language=load_preferences().language)
     save_preferences(chosen)
     if wants_fragment():
         return vary_on_htmx(member_response(_render_preferences(chosen, saved=True)))

@@ -16,6 +16,7 @@ from qwir import share_cards, spotlights, widgets
 from qwir.blueprints.pages import bad_query, member_response, not_found
 from qwir.extensions import cache
 from qwir.htmx import conditional
+from qwir.i18n import member_region
 from qwir.preferences import load_preferences
 from qwir.security import allow_framing
 from qwir.share_images import HEIGHT, PNG_COMPRESSION, WIDTH
@@ -46,12 +47,12 @@ def spotlight(slug: str):
     Like the feed's carousels, a known spotlight not yet synced queues its first sync and says so.
     """
     found = widgets.carousel(slug, load_preferences(), size=WHOLE_LIST)
-    render = partial(render_template, "spotlights/spotlight.html", spotlight=found, region=_region())
+    render = partial(render_template, "spotlights/spotlight.html", spotlight=found, region=member_region())
     if found.pending:
         response = member_response(render())
         response.cache_control.no_store = True
         return response
-    etag = f"{found.etag}-{_region()}-{get_locale()}"
+    etag = found.etag  # names the language and the member's region
     return member_response(conditional(etag, render))
 
 

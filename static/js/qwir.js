@@ -22,7 +22,8 @@
   function togglePosters(button) {
     var revealed = document.body.classList.toggle("posters-revealed");
     button.setAttribute("aria-pressed", revealed ? "true" : "false");
-    button.textContent = revealed ? "Hide posters" : "Show posters";
+    // The labels come from the page, in the member's language.
+    button.textContent = revealed ? button.dataset.hideLabel : button.dataset.showLabel;
   }
 
   // The trailer facade: nothing loads from the video host until the member presses play.

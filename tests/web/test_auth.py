@@ -7,9 +7,8 @@ from sqlalchemy import select
 
 from qwir import curators
 from qwir.blueprints.auth import GENERIC_LOGIN_ERROR, THROTTLED_LOGIN_ERROR
-from qwir.extensions import db
+from qwir.extensions import db, limiter
 from qwir.models import Curator
-from qwir.security import login_throttle
 
 EMAIL = "curator@example.org"
 PASSWORD = "correct horse battery staple"
@@ -59,7 +58,7 @@ def test_sign_in_never_sends_a_curator_off_site(client, curator):
 def test_a_failed_sign_in_gets_one_generic_message(client, curator, email, password):
     response = sign_in(client, email, password)
     assert response.status_code == 422
-    assert GENERIC_LOGIN_ERROR in response.get_data(as_text=True)
+    assert str(GENERIC_LOGIN_ERROR) in response.get_data(as_text=True)
     assert client.get("/admin").status_code == 302
 
 
@@ -90,7 +89,7 @@ def test_repeated_failures_are_throttled_even_with_the_right_password(client, cu
         assert sign_in(client, password="guessing again").status_code == 422
     response = sign_in(client)
     assert response.status_code == 429
-    assert THROTTLED_LOGIN_ERROR in response.get_data(as_text=True)
+    assert str(THROTTLED_LOGIN_ERROR) in response.get_data(as_text=True)
     assert client.get("/admin").status_code == 302
 
 
@@ -102,13 +101,11 @@ def test_throttling_counts_per_address_and_email(client, curator, app):
     assert response.status_code in (302, 303)
 
 
-def test_failures_are_counted_in_the_shared_cache_under_a_hashed_key(client, curator, app):
+def test_attempts_are_counted_under_hashed_keys(client, curator, app):
     sign_in(client, password="guessing again")
-    with app.app_context():
-        throttle = login_throttle(app)
-        key = throttle.key("127.0.0.1", EMAIL)
-        assert throttle.failures(key) == 1
-    assert EMAIL not in key
+    keys = " ".join(map(str, limiter.storage.storage))
+    assert "login" in keys
+    assert EMAIL not in keys and "127.0.0.1" not in keys
 
 
 def test_a_successful_sign_in_resets_the_failure_count(client, curator, app):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from qwir.tmdb.sandbox import derived, discover
+from qwir.tmdb.sandbox import derived, discover, languages
 from qwir.tmdb.sandbox.catalog import Catalog, Title
 from qwir.tmdb.sandbox.images import image_paths
 from qwir.tmdb.sandbox.responses import NOT_FOUND, TOO_MANY_APPENDS, fail
@@ -26,13 +26,17 @@ def find_title(catalog: Catalog, media_type: str, raw_id: str) -> Title:
 def details(catalog: Catalog, media_type: str, raw_id: str, params: Mapping[str, str]) -> dict[str, Any]:
     """The full record, plus each known append_to_response part under its own key (without `id`)."""
     title = find_title(catalog, media_type, raw_id)
+    language = languages.language_of(params)
+    shown = languages.localized(title, media_type, language)
     names = [name.strip() for name in params.get("append_to_response", "").split(",") if name.strip()]
     if len(names) > MAX_APPENDS:
         raise fail(TOO_MANY_APPENDS)
-    body = movie_record(title) if media_type == "movie" else tv_record(title)
+    body = movie_record(shown) if media_type == "movie" else tv_record(shown)
     parts = PARTS[media_type]
     for name in names:
-        if name in parts:
+        if name == "recommendations":
+            body[name] = _recommendations(catalog, media_type, title, language)
+        elif name in parts:
             body[name] = parts[name](catalog, media_type, title)
     return body
 
@@ -206,11 +210,11 @@ def _watch_providers(catalog: Catalog, media_type: str, title: Title) -> dict[st
     return {"results": derived.watch_providers(media_type, title)}
 
 
-def _recommendations(catalog: Catalog, media_type: str, title: Title) -> dict[str, Any]:
+def _recommendations(catalog: Catalog, media_type: str, title: Title, language: str = "en") -> dict[str, Any]:
     """Titles of the same kind sharing the most keywords with this one, then the most popular.
 
     TMDb's own recommendations come from viewing patterns; shared keywords are the demo's stand-in.
-    Like TMDb, the list is of safe-for-work titles and each result names its `media_type`.
+    Like TMDb, the list is of safe-for-work titles in the asked language, each naming its `media_type`.
     """
     carried = set(title["keyword_ids"])
     scored = [
@@ -220,7 +224,8 @@ def _recommendations(catalog: Catalog, media_type: str, title: Title) -> dict[st
     ]
     scored.sort(key=lambda entry: entry[:3])
     results = [
-        discover.list_item(media_type, other, image_paths) | {"media_type": media_type, "adult": False}
+        discover.list_item(media_type, languages.localized(other, media_type, language), image_paths)
+        | {"media_type": media_type, "adult": False}
         for *_, other in scored[: discover.PAGE_SIZE]
     ]
     return {"page": 1, "results": results, "total_pages": 1, "total_results": len(results)}
@@ -232,7 +237,12 @@ def _empty(shape: dict[str, Any]) -> Part:
     }
 
 
+def _translations(catalog: Catalog, media_type: str, title: Title) -> dict[str, Any]:
+    return languages.translations(media_type, title)
+
+
 _SHARED_PARTS: dict[str, Part] = {
+    "translations": _translations,
     "credits": _credits,
     "external_ids": _external_ids,
     "keywords": _keywords,
