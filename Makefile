@@ -1,28 +1,41 @@
 # Two commands for a newcomer: `make run` (set up, bootstrap the demo, serve) and `make test`.
-# Both are safe to run again: each step only does work when its inputs changed.
+# Both are safe to run again: each step only does work when its inputs changed (stamp files).
+# `make run` installs what the app needs to run; `make test` adds the test tools (the [dev] extra).
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+DEV_STAMP     := $(VENV)/.installed-dev
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+# pip's progress: one line per package it collects or installs, never a silent minute.
+PIP_INSTALL := $(BIN)/python -m pip install --disable-pip-version-check --progress-bar off
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup setup-dev run test lint bench clean
 
-setup: $(STAMP) static/vendor/htmx.min.js
+setup: $(RUNTIME_STAMP) static/vendor/htmx.min.js
+
+setup-dev: setup $(DEV_STAMP)
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "Qwir needs Python 3.11 or newer (found $$($(PYTHON) --version))"; exit 1; }
+	@echo "==> creating the virtual environment in $(VENV)"
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(RUNTIME_STAMP): pyproject.toml | $(BIN)/python
+	@echo "==> installing Qwir and its runtime dependencies (about a minute the first time)"
+	$(PIP_INSTALL) -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml $(RUNTIME_STAMP)
+	@echo "==> installing the test tools (pytest, respx, Playwright, ruff, schemathesis)"
+	$(PIP_INSTALL) -e '.[dev]'
 	touch $@
 
 node_modules/.package-lock.json: package.json package-lock.json
+	@echo "==> installing the npm packages (htmx)"
 	npm ci --no-audit --no-fund
 
 # htmx comes from npm (pinned in package-lock.json) and is copied, never committed.
@@ -31,17 +44,19 @@ static/vendor/htmx.min.js: node_modules/.package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 
 run: setup
+	@echo "==> migrating, seeding and generating the demo spotlights"
 	$(BIN)/flask --app wsgi qwir bootstrap
+	@echo "==> serving Qwir at http://$(HOST):$(PORT)"
 	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
 
-test: setup
+test: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-lint: setup
+lint: setup-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
-bench: setup
+bench: setup-dev
 	for script in bench/[!_]*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:
