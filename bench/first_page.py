@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -45,18 +46,22 @@ def main(timeout: float) -> int:
         clone = Path(folder) / "qwir"
         subprocess.run(["git", "clone", "-q", str(PROJECT_ROOT), str(clone)], check=True)
         port = free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("TMDB_", "DATABASE_", "CACHE_", "CELERY_"))}
+        leaks = ("TMDB_", "DATABASE_", "CACHE_", "CELERY_", "VIRTUAL_ENV")
+        env = {k: v for k, v in os.environ.items() if not k.startswith(leaks)}
         started = time.monotonic()
         make = subprocess.Popen(["make", "run", f"PORT={port}"], cwd=clone, env=env, start_new_session=True,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        progress: list[str] = []
+
+        def echo() -> None:
+            for line in make.stdout:
+                progress.append(line)
+                print(f"  [{time.monotonic() - started:5.1f}s] {line.rstrip()}", flush=True)
+
+        threading.Thread(target=echo, daemon=True).start()
         seconds = None
-        lines = 0
         try:
-            os.set_blocking(make.stdout.fileno(), False)
             while time.monotonic() - started < timeout and make.poll() is None:
-                for line in make.stdout:
-                    lines += 1
-                    print(f"  [{time.monotonic() - started:5.1f}s] {line.rstrip()}", flush=True)
                 if answers(f"http://127.0.0.1:{port}/"):
                     seconds = time.monotonic() - started
                     break
@@ -64,6 +69,7 @@ def main(timeout: float) -> int:
         finally:
             os.killpg(make.pid, signal.SIGTERM)
             make.wait(20)
+        lines = len(progress)
         if seconds is None:
             print(f"FAIL: no first page within {timeout:.0f} s (make exited {make.returncode})")
             return 1

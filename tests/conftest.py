@@ -6,11 +6,22 @@ import os
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher, profiles
 
-from qwir import create_app
+from qwir import create_app, curators
 from qwir.extensions import db
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashing():
+    """Production argon2 costs ~50 ms a hash by design; tests hash with the cheapest parameters."""
+    production = curators._hasher, curators._DUMMY_HASH
+    curators._hasher = PasswordHasher.from_parameters(profiles.CHEAPEST)
+    curators._DUMMY_HASH = curators._hasher.hash("dummy password")
+    yield
+    curators._hasher, curators._DUMMY_HASH = production
 
 
 @pytest.fixture
