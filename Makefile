@@ -9,8 +9,11 @@ RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP     := $(VENV)/.installed-dev
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
-# pip's progress: one line per package it collects or installs, never a silent minute.
-PIP_INSTALL := $(BIN)/python -m pip install --disable-pip-version-check --progress-bar off
+# pip's progress: one line per package it collects or installs, never a silent minute. Python
+# compiles what it imports on first use, so pip need not byte-compile every installed module.
+PIP_INSTALL := $(BIN)/python -m pip install --disable-pip-version-check --progress-bar off --no-compile
+# The Python and npm installs are independent: run them side by side, each line shown as it comes.
+MAKEFLAGS += --jobs=2 --output-sync=line
 
 .PHONY: setup setup-dev run test lint bench clean
 

@@ -59,6 +59,11 @@ def settings_from_environment(instance_path: str) -> dict:
         # Interface languages that have a catalog, and the one used when a member states none.
         "QWIR_LOCALES": ("en", "fr"),
         "QWIR_DEFAULT_LOCALE": os.environ.get("QWIR_DEFAULT_LOCALE", "").strip().lower() or "en",
+        # Pages, fragments and text assets go out compressed: brotli when the client takes it, else
+        # gzip. Flask-Compress gives each encoding its own ETag and varies on Accept-Encoding.
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_ALGORITHM_STREAMING": ["br"],
+        "COMPRESS_MIN_SIZE": 500,
         # Host pages on other origins allowed to lazy-load our fragments (comma-separated).
         "EMBED_ORIGINS": tuple(
             origin.strip().rstrip("/")

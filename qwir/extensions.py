@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_caching import Cache
+from flask_compress import Compress
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -28,6 +29,7 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 cache = Cache()
+compress = Compress()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 htmx = Htmx()
