@@ -32,14 +32,14 @@ def conditional(etag: str, render: Callable[[], Any]) -> Response:
     costs one cheap ETag comparison here instead of a render. A compressed body carries
     `<etag>:<encoding>` (Flask-Compress), so a client holding that one gets its 304 here too.
     """
-    held = _held_variant(etag)
+    held = held_variant(etag)
     response = Response(status=304) if held else make_response(render())
     response.set_etag(held or etag)
     response.cache_control.no_cache = True
     return response
 
 
-def _held_variant(etag: str) -> str | None:
+def held_variant(etag: str) -> str | None:
     """The ETag the client sent for this body, identity or an encoding of it, if any."""
     if etag in request.if_none_match:
         return etag

@@ -11,6 +11,7 @@ from qwir.blueprints.pages import bad_query, member_response, not_found
 from qwir.embedding import allow_embedding, embedding_origin, external_url_for
 from qwir.extensions import cache
 from qwir.htmx import conditional
+from qwir.memo import memoized
 from qwir.preferences import load_preferences
 from qwir.validation import whole_number
 
@@ -63,6 +64,7 @@ def _uncached(body: str):
 
 
 @bp.get("/teaser")
+@memoized
 def teaser():
     """The sign-in teaser: a poster wall drawn from several spotlights."""
     found = widgets.teaser(load_preferences())
@@ -72,6 +74,7 @@ def teaser():
 
 
 @bp.get("/carousel/<slug>")
+@memoized
 def carousel(slug: str):
     """One spotlight as a scrollable rail; while its first sync runs, a placeholder that polls."""
     found = widgets.carousel(slug, load_preferences())
@@ -94,6 +97,7 @@ def random_pick(slug: str):
 
 
 @bp.get("/planets/<slug>/more")
+@memoized
 def planet_more(slug: str):
     """The next page of a planet's browse grid, followed by its own "load more" link."""
     query = widgets.parse_planet_query(request.args)
