@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from qwir.embedding import embedding_origin
 from qwir.extensions import cache
 from qwir.htmx import held_variant
-from qwir.preferences import load_preferences
+from qwir.preferences import SESSION_KEY, load_preferences
 
 GENERATION_KEY = "catalog:generation"
 # Writes to these tables change nothing a member page shows: curator accounts and tokens (touched on
@@ -98,9 +98,8 @@ def _forget_rolled_back_changes(session: Session, transaction) -> None:
 
 @dataclass(frozen=True)
 class Rendered:
-    status: int
     body: bytes
-    headers: tuple[tuple[str, str], ...]
+    headers: tuple[tuple[str, str], ...]  # as sent with the body, ETag and Cache-Control included
     etag: str
     stored_at: float
 
@@ -148,14 +147,21 @@ def request_key() -> tuple:
         request.path,
         request.query_string,
         str(get_locale()),
-        load_preferences().fingerprint(),
+        _preferences_fingerprint(),
         headers.get("HX-Request"),
         headers.get("HX-Boosted"),
         headers.get("HX-History-Restore-Request"),
         embedding_origin(),
-        request.host_url,
+        request.scheme,
+        request.host,
+        request.root_path,
         session.get("_user_id"),  # a signed-in curator never gets a member's memoised page
     )
+
+
+def _preferences_fingerprint() -> str:
+    """Most members keep the defaults: no need to parse and hash them on every request."""
+    return "" if session.get(SESSION_KEY) is None else load_preferences().fingerprint()
 
 
 def memoized(view: Callable) -> Callable:
@@ -184,19 +190,20 @@ def _remember(key: tuple, response: Response) -> Rendered | None:
     if response.status_code != 200 or response.cache_control.no_store or personal or response.is_streamed:
         return None
     body = response.get_data()
-    etag = response.get_etag()[0] or hashlib.sha256(body).hexdigest()[:24]
+    if not response.get_etag()[0]:
+        response.set_etag(hashlib.sha256(body).hexdigest()[:24])
+    if not response.cache_control.max_age:
+        response.cache_control.no_cache = True
     headers = tuple((name, value) for name in KEPT_HEADERS if (value := response.headers.get(name)))
-    rendered = Rendered(200, body, headers, etag, time.monotonic())
+    rendered = Rendered(body, headers, response.get_etag()[0], time.monotonic())
     memo.put(key, rendered)
     return rendered
 
 
 def _answer(rendered: Rendered) -> Response:
-    held = held_variant(rendered.etag)
-    response = Response(status=304) if held else Response(rendered.body, status=rendered.status)
-    for name, value in rendered.headers:
-        response.headers[name] = value
-    response.set_etag(held or rendered.etag)
-    if not response.cache_control.max_age:
-        response.cache_control.no_cache = True
+    held = held_variant(rendered.etag) if "If-None-Match" in request.headers else None
+    if held is None:
+        return Response(rendered.body, headers=list(rendered.headers))
+    response = Response(status=304, headers=list(rendered.headers))
+    response.set_etag(held)
     return response
