@@ -1,16 +1,21 @@
-"""How fast a spotlight is generated against the loopback sandbox with 50 ms of latency per request.
+"""How fast a spotlight is generated against the loopback sandbox: 50 ms per request, real-sized payloads.
+
+The sandbox server runs in a process of its own and pads every details answer that carries credits
+to about 165 KB, as TMDb's are (`--details-kb`), so parsing, normalising and caching cost what
+they cost in real life.
 
 Prints: a 20-title spotlight from cold caches against the critical path (keyword search, one
 discover page, details in parallel: 3 round trips) and against hydrating one title after
 another; the TMDb requests of a second generation within the cache TTLs; requests and wall
 time for limits 20 and 100.
 
-    .venv/bin/python bench/sync_speed.py [--latency-ms 50] [--tag queer] [--repeat 5]
+    .venv/bin/python bench/sync_speed.py [--latency-ms 50] [--details-kb 165] [--tag queer] [--repeat 5]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import subprocess
 import sys
@@ -84,6 +89,7 @@ def one_after_another(app, tag: IdentityTag, limit: int) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--latency-ms", type=float, default=50.0)
+    parser.add_argument("--details-kb", type=float, default=165.0)
     parser.add_argument("--tag", default="queer")
     parser.add_argument("--repeat", type=int, default=5, help="cold runs; the median is reported")
     parser.add_argument("--rate", type=float, help="TMDB_RATE_LIMIT_PER_SECOND (default: the app's)")
@@ -92,7 +98,8 @@ def main() -> int:
     # A process of its own, as in real life: the sandbox's work must not compete for this one's GIL.
     port = free_port()
     server = subprocess.Popen([str(Path(sys.executable).parent / "flask"), "--app", "wsgi", "qwir", "sandbox",
-                               "--port", str(port), "--latency-ms", str(args.latency_ms)],
+                               "--port", str(port), "--latency-ms", str(args.latency_ms),
+                               "--details-kb", str(args.details_kb)],
                               cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base_url = f"http://127.0.0.1:{port}/3"
     wait_for(port)
@@ -101,7 +108,7 @@ def main() -> int:
         "INSTANCE_PATH": str(workdir / "instance"), "SECRET_KEY": "bench",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'bench.sqlite3'}", "CACHE_TYPE": "SimpleCache",
         "CACHE_THRESHOLD": 100000, "TMDB_API_KEY": None, "TMDB_API_BASE_URL": base_url,
-        "LOG_LEVEL": "WARNING", **overrides,
+        "LOG_LEVEL": "WARNING", "BENCH_DETAILS_KB": args.details_kb, **overrides,
     })
     try:
         with app.app_context():
@@ -124,10 +131,11 @@ def report(app, tag: IdentityTag, latency: float, repeat: int) -> None:
     cold, cold_audit = sorted(colds, key=lambda run: run[0])[len(colds) // 2]
     warm, warm_audit = generate(tag, 20)
     sequential = one_after_another(app, tag, 20)
-    print(f"sandbox latency {latency * 1000:.0f} ms; tag {tag.slug} ({len(tag.keyword_names)} keyword names)")
+    print(f"sandbox latency {latency * 1000:.0f} ms, details ~{app.config['BENCH_DETAILS_KB']:g} KB; "
+          f"tag {tag.slug} ({len(tag.keyword_names)} keyword names); load average {os.getloadavg()[0]:.2f}")
     print(f"cold 20-title spotlight (median of {repeat}): {cold * 1000:.0f} ms, "
           f"{cold_audit.tmdb_requests} requests; critical path {critical * 1000:.0f} ms "
-          f"-> {cold / critical:.2f}x (target <= 2.5x)")
+          f"-> {cold / critical:.2f}x (target <= 2.0x)")
     print(f"one request after another: {sequential * 1000:.0f} ms -> concurrent is {sequential / cold:.1f}x "
           f"faster (target >= 5x)")
     print(f"second generation within the TTLs: {warm * 1000:.0f} ms, {warm_audit.tmdb_requests} requests "
