@@ -209,9 +209,14 @@ class TmdbClient:
         return fetched[0] if fetched else _cached_body(cached)
 
     def _fetch(self, path: str, params: dict[str, Any]) -> tuple[dict, bytes]:
-        """Send with retries until success (the parsed body and its bytes), a final error, or the deadline."""
+        """Send until success (the parsed body and its bytes), a final error, or the call's deadline.
+
+        Errors spend the retry budget. A 429 does not: TMDb is asking us to slow down, not failing,
+        so the call waits (Retry-After, else a growing backoff) for as long as its deadline allows,
+        and the limiter slows every request of the process (of all processes, through Redis).
+        """
         started = self._clock()
-        attempt = 0
+        attempt = rate_limited = 0
         while True:
             remaining = self.deadline - (self._clock() - started)
             if remaining <= 0:
@@ -219,14 +224,27 @@ class TmdbClient:
             failure = self._attempt(path, params, remaining)
             if isinstance(failure, tuple):
                 return failure
-            if not isinstance(failure, RETRYABLE) or attempt >= self.max_retries:
-                raise failure
-            delay = self._backoff(attempt, failure)
-            if self._clock() - started + delay > self.deadline:
-                raise self._deadline_error(path, failure)
-            logger.info("TMDb %s failed (%s); retry %d in %.2fs", path, failure.message, attempt + 1, delay)
+            if isinstance(failure, TmdbRateLimitError):
+                delay = self._backoff(rate_limited, failure)
+                if self._clock() - started + delay >= self.deadline:
+                    raise failure
+                self._slow_down(delay)
+                rate_limited += 1
+            else:
+                if not isinstance(failure, RETRYABLE) or attempt >= self.max_retries:
+                    raise failure
+                delay = self._backoff(attempt, failure)
+                if self._clock() - started + delay >= self.deadline:
+                    raise self._deadline_error(path, failure)
+                attempt += 1
+            logger.info("TMDb %s failed (%s); trying again in %.2fs", path, failure.message, delay)
             self._sleep(delay)
-            attempt += 1
+
+    def _slow_down(self, pause: float) -> None:
+        """Tell the limiter TMDb said 429; limiters without that notion just keep their pace."""
+        slow_down = getattr(self.limiter, "slow_down", None)
+        if slow_down is not None:
+            slow_down(pause)
 
     def _attempt(self, path: str, params: dict[str, Any], remaining: float) -> tuple[dict, bytes] | TmdbError:
         """One request: its parsed body, or the TmdbError it amounts to (never raised from here)."""
