@@ -3,7 +3,7 @@
 Bootstraps a throwaway embedded default, serves it with gunicorn (2 workers), and runs Lighthouse
 (npm `lighthouse`, the exact version below, through npx) with Debian's Chromium on the feed, a
 planet, a title page, and the spotlight and search pages when the app has them. Exits non-zero
-when a page scores under 0.95 in any category.
+when a page scores under 0.95 in any category. The full reports are kept in bench/results/lighthouse/.
 
     .venv/bin/python bench/lighthouse.py [page ...]     # pages: feed planet title spotlight search
 Needs node/npx and Chromium (CHROME_PATH, default /usr/bin/chromium).
@@ -16,16 +16,16 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import httpx
-from _serving import flask, gunicorn, instance_env, temporary_instance
+from _serving import PROJECT_ROOT, flask, gunicorn, instance_env, temporary_instance
 
 LIGHTHOUSE = "lighthouse@12.8.2"
 CHROME_FLAGS = ("--headless --no-sandbox --disable-gpu --disable-background-networking "
                 "--disable-component-update --disable-sync")
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+REPORTS = PROJECT_ROOT / "bench" / "results" / "lighthouse"  # git-ignored: the full JSON reports
 TARGET = 0.95
 
 
@@ -67,7 +67,8 @@ def _ms(value: float | None) -> str:
 
 
 def main(wanted: list[str]) -> int:
-    with temporary_instance() as instance, tempfile.TemporaryDirectory() as reports:
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    with temporary_instance() as instance:
         env = instance_env(instance)
         flask(env, "qwir", "bootstrap")
         with gunicorn(env, 2) as (base_url, _master):
@@ -78,7 +79,7 @@ def main(wanted: list[str]) -> int:
                   + f"{'LCP ms':>9}{'TBT ms':>8}{'main ms':>9}")
             low = []
             for name, path in urls.items():
-                run = lighthouse(base_url + path, Path(reports) / f"{name}.json")
+                run = lighthouse(base_url + path, REPORTS / f"{name}.json")
                 scores = run["scores"]
                 print(f"  {name:10}{path:34}" + "".join(f"{scores[c]:>12.2f}" for c in CATEGORIES)
                       + f"{_ms(run['lcp_ms']):>9}{_ms(run['tbt_ms']):>8}{_ms(run['main_thread_ms']):>9}")
