@@ -47,6 +47,11 @@ def _add_content_hash(endpoint: str, values: dict) -> None:
 def _cache_hashed_static_files(response: Response) -> Response:
     if request.endpoint != "static" or response.status_code not in (200, 304):
         return response
+    if response.status_code == 200 and response.direct_passthrough:
+        # Our assets are a few kilobytes: read them into the response (the file is closed with it)
+        # so Flask-Compress can brotli or gzip them whole, as it does pages.
+        response.direct_passthrough = False
+        response.make_sequence()
     filename = (request.view_args or {}).get("filename", "")
     if request.args.get("v") and request.args.get("v") == content_hash(filename):
         response.cache_control.no_cache = None

@@ -62,7 +62,7 @@ def settings_from_environment(instance_path: str) -> dict:
         # Pages, fragments and text assets go out compressed: brotli when the client takes it, else
         # gzip. Flask-Compress gives each encoding its own ETag and varies on Accept-Encoding.
         "COMPRESS_ALGORITHM": ["br", "gzip"],
-        "COMPRESS_ALGORITHM_STREAMING": ["br"],
+        "COMPRESS_STREAMS": False,
         "COMPRESS_MIN_SIZE": 500,
         # Host pages on other origins allowed to lazy-load our fragments (comma-separated).
         "EMBED_ORIGINS": tuple(

@@ -66,3 +66,10 @@ def test_static_urls_carry_a_content_hash_and_are_kept_for_a_year(client, catalo
     assert stale.cache_control.max_age != 365 * 24 * 3600
     hashed.close()
     stale.close()
+
+
+def test_static_files_are_compressed_too(client):
+    response = client.get("/static/css/qwir.css", headers={"Accept-Encoding": "br"})
+    assert response.headers["Content-Encoding"] == "br"
+    assert b".shelf" in brotli.decompress(response.data)
+    response.close()
