@@ -13,6 +13,7 @@ htmx variant, embedding origin and public URL) from memory: no SQL, no template,
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 import time
 import uuid
@@ -48,9 +49,34 @@ KEPT_HEADERS = ("Content-Type", "ETag", "Cache-Control", "Vary")
 
 def catalog_generation() -> str:
     """The current generation token; a missing one (first start, evicted) starts a new generation."""
-    token = cache.get(GENERATION_KEY)
+    token = _generation_from_file() or cache.get(GENERATION_KEY)
     if token is None:
         token = bump_catalog_generation()
+    return token
+
+
+# The embedded default's file cache writes each value to a new file (write, then rename), so the
+# file's identity changes with every bump: a stat, far cheaper than opening and unpickling it on
+# every request, says whether the token read last time is still the current one.
+_file_tokens: dict[str, tuple[tuple[int, int, int], str]] = {}
+
+
+def _generation_from_file() -> str | None:
+    filename_of = getattr(cache.cache, "_get_filename", None)  # cachelib's FileSystemCache only
+    if filename_of is None:
+        return None
+    path = filename_of(GENERATION_KEY)
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    identity = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    known = _file_tokens.get(path)
+    if known is not None and known[0] == identity:
+        return known[1]
+    token = cache.get(GENERATION_KEY)
+    if token is not None:
+        _file_tokens[path] = (identity, token)
     return token
 
 

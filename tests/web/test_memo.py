@@ -72,3 +72,18 @@ def test_renderings_differ_by_preferences_language_and_htmx(client, catalog):
     client.post("/preferences", data={"max_maturity": "pg"})
     capped = client.get(url).get_data(as_text=True)
     assert "Rated Restricted" in page and "Rated Restricted" not in capped
+
+
+def test_with_the_file_cache_a_bump_by_another_process_is_seen_at_once(app_config, tmp_path):
+    from qwir import create_app
+    from qwir.memo import bump_catalog_generation
+
+    config = {**app_config, "CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(tmp_path / "cache")}
+    reader, writer = create_app(config), create_app(config)
+    with reader.app_context():
+        before = catalog_generation()
+        assert catalog_generation() == before
+    with writer.app_context():
+        bumped = bump_catalog_generation()
+    with reader.app_context():
+        assert catalog_generation() == bumped != before
