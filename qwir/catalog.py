@@ -111,12 +111,13 @@ def _run_sync(tag: IdentityTag, audit: SyncAudit, client, *, limit: int, media_t
     outcome: dict[str, Any] = {"requested_count": limit}
     try:
         with ThreadPoolExecutor(max_workers=1) as pool:
-            # /configuration goes out while the keywords resolve: one round trip fewer on a cold start.
+            # /configuration goes out while the keywords resolve and discover runs; only the
+            # normalisation of the details waits for it.
             images = pool.submit(discovery.image_config, client)
             keyword_ids = ensure_keyword_ids(tag, client)
             plan = _plan(tag, keyword_ids, limit, media_type, config)
             db.session.commit()  # no transaction stays open while TMDb answers
-            collection = _collect(client, plan, images.result())
+            collection = _collect(client, plan, images.result)
         _refuse_to_empty_a_stored_list(plan, collection.titles)
         media_list = _store_list(plan, collection.titles)
         outcome.update(stored_count=len(media_list.entries), list_id=media_list.id)

@@ -259,6 +259,9 @@ def fetch_details(client, media_type: str, tmdb_id: int, *, region: str, images,
         payload = fetch(tmdb_id)
     except TmdbNotFoundError:
         return None
+    # `images` may be a callable that waits for /configuration, which then answers alongside
+    # discover and the details instead of holding them back by a round trip.
+    images = images() if callable(images) else images
     details = normalize.normalize_details(media_type, payload, region=region, images=images)
     return Hydrated(details, certification_from_payload(payload, media_type, certification_country))
 
