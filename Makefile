@@ -12,8 +12,9 @@ PORT   ?= 5000
 # pip's progress: one line per package it collects or installs, never a silent minute. Python
 # compiles what it imports on first use, so pip need not byte-compile every installed module.
 PIP_INSTALL := $(BIN)/python -m pip install --disable-pip-version-check --progress-bar off --no-compile
-# The Python and npm installs are independent: run them side by side, each line shown as it comes.
-MAKEFLAGS += --jobs=2 --output-sync=line
+# The Python and npm installs are independent: run them side by side (their lines interleave;
+# output sync is left off, since it would hold pip's lines back until pip is done).
+MAKEFLAGS += --jobs=2
 
 .PHONY: setup setup-dev run test lint bench clean
 
