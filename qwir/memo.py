@@ -7,7 +7,9 @@ session events notice any flush or bulk statement that touches a table outside
 therefore covered the day it is added; leaving it out costs a little hit rate, never a stale page.
 
 A memoised view answers a repeat request (same generation, path, query, language, preferences,
-htmx variant, embedding origin and public URL) from memory: no SQL, no template, one cache read.
+htmx variant, embedding origin and public URL) from memory: no SQL, no template, one look at the
+generation (a `stat` on the embedded default's file cache, one GET on Redis). Setting
+QWIR_RENDER_MEMO to False turns it off (bench/fragments.py compares both).
 """
 
 from __future__ import annotations
