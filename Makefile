@@ -18,7 +18,7 @@ MAKEFLAGS += --jobs=2
 
 .PHONY: setup setup-dev run test lint bench clean
 
-setup: $(RUNTIME_STAMP) static/vendor/htmx.min.js
+setup: $(RUNTIME_STAMP) static/vendor/htmx.min.js static/vendor/redoc.standalone.js
 
 setup-dev: setup $(DEV_STAMP)
 
@@ -46,6 +46,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 static/vendor/htmx.min.js: node_modules/.package-lock.json
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+
+# The API's readable page (/api/v1/docs): Redoc's standalone bundle, from npm like htmx.
+static/vendor/redoc.standalone.js: node_modules/.package-lock.json
+	mkdir -p static/vendor
+	cp node_modules/redoc/bundles/redoc.standalone.js static/vendor/redoc.standalone.js
 
 run: setup
 	@echo "==> migrating, seeding and generating the demo spotlights"

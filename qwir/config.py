@@ -64,6 +64,11 @@ def settings_from_environment(instance_path: str) -> dict:
         "COMPRESS_ALGORITHM": ["br", "gzip"],
         "COMPRESS_STREAMS": False,
         "COMPRESS_MIN_SIZE": 500,
+        # The address members and link previews reach Qwir at: every absolute link is built on it.
+        "QWIR_PUBLIC_URL": os.environ.get("QWIR_PUBLIC_URL", "").strip().rstrip("/") or None,
+        # Any site may show the embed pages in an iframe (else only QWIR_EMBED_ORIGINS may).
+        "EMBED_ANY_ORIGIN": os.environ.get("QWIR_EMBED_ANY_ORIGIN", "").strip().lower()
+        in ("1", "true", "yes"),
         # Host pages on other origins allowed to lazy-load our fragments (comma-separated).
         "EMBED_ORIGINS": tuple(
             origin.strip().rstrip("/")

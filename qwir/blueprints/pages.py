@@ -20,6 +20,7 @@ from qwir.preferences import (
     save_preferences,
 )
 from qwir.safety_topics import SAFETY_TOPICS
+from qwir.tmdb_wiring import tmdb_source
 from qwir.validation import ROW_ID
 
 bp = Blueprint("pages", __name__)
@@ -28,13 +29,13 @@ bp = Blueprint("pages", __name__)
 @bp.app_context_processor
 def member_context() -> dict:
     """What every template (ours and the admin's) may use: preferences, demo notice, image helpers."""
-    live = bool(current_app.config.get("TMDB_API_KEY"))
+    live = tmdb_source(current_app.config) == "live"
     image_base = widgets.image_base_url(live)
     return {
         "preferences": load_preferences(),
         "demo_catalog": not live,
         "wants_fragment": wants_fragment,
-        "poster_sources": lambda path: widgets.poster_sources(path, image_base),
+        "poster_sources": lambda item: widgets.item_poster_sources(item, image_base),
     }
 
 
