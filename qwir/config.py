@@ -121,7 +121,7 @@ def settings_from_environment(instance_path: str) -> dict:
         # What a fragment shows on a host page that passes no preferences of its own (no cookie
         # crosses origins): cautious by default. Values as in the embed parameters (qwir/embedding.py).
         "EMBED_DEFAULT_PREFERENCES": {
-            "cap": os.environ.get("QWIR_EMBED_CAP", "").strip() or "pg-13",
+            "cap": os.environ.get("QWIR_EMBED_CAP", "").strip() or "16",
             "avoid": os.environ.get("QWIR_EMBED_AVOID", "").strip() or "all",
             "discreet": os.environ.get("QWIR_EMBED_DISCREET", "").strip() or "off",
         },

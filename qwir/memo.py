@@ -182,6 +182,7 @@ def request_key() -> tuple:
         headers.get("HX-Boosted"),
         headers.get("HX-History-Restore-Request"),
         embedding_origin(),
+        current_app.config.get("QWIR_PUBLIC_URL"),  # absolute links and previews are built on it
         request.scheme,
         request.host,
         request.root_path,

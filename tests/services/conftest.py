@@ -278,8 +278,10 @@ def start_gunicorn(service_env, tmp_path) -> Iterator[Callable[..., str]]:
 
 
 def _answers(url: str) -> bool:
+    # A worker still importing the app answers late: a short timeout would abandon the probe in the
+    # listen queue, and with max_requests=1 each abandoned probe would retire a worker later.
     try:
-        return httpx.get(url, timeout=1.0).status_code == 200
+        return httpx.get(url, timeout=15.0).status_code == 200
     except httpx.HTTPError:
         return False
 
