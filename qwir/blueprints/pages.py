@@ -14,6 +14,7 @@ from qwir.errors import handle_http_error, wants_json
 from qwir.htmx import vary_on_htmx, wants_fragment
 from qwir.i18n import member_region, safe_next, vary_on_language
 from qwir.localized import page_language
+from qwir.memo import memoized
 from qwir.preferences import (
     MATURITY_CAPS,
     InvalidPreferences,
@@ -73,6 +74,7 @@ def member_response(rv):
 
 
 @bp.get("/")
+@memoized
 def feed():
     """The member feed: one section per featured identity, each spotlight lazy-loaded."""
     sections = widgets.feed_sections(min_titles=current_app.config["FEED_MIN_TITLES"])
@@ -80,12 +82,14 @@ def feed():
 
 
 @bp.get("/signin")
+@memoized
 def signin():
     """A sign-in page as a host site would build it, embedding the teaser panel."""
     return member_response(render_template("pages/signin.html"))
 
 
 @bp.get("/planets/<slug>")
+@memoized
 def planet(slug: str):
     """One identity's planet: its curated top, then a browse of everything TMDb knows for it.
 
@@ -110,6 +114,7 @@ def _tagged(response):
 
 
 @bp.get(f"/titles/<any(movie, tv):media_type>/<{ROW_ID}:tmdb_id>")
+@memoized
 def title(media_type: str, tmdb_id: int):
     """Any title TMDb knows: facts, cast, seasons, where to watch, identities, more like it, a trailer."""
     found = titles.title_page(tmdb_client(), media_type, tmdb_id, load_preferences(), region=member_region())
