@@ -8,6 +8,7 @@ from pathlib import Path
 from dotenv import load_dotenv
 
 DEFAULT_TMDB_BASE_URL = "https://api.themoviedb.org/3"
+DEFAULT_QUICK_EXIT_URL = "https://www.bbc.com/weather"
 
 
 class SettingsError(ValueError):
@@ -59,6 +60,8 @@ def settings_from_environment(instance_path: str) -> dict:
         # Interface languages that have a catalog, and the one used when a member states none.
         "QWIR_LOCALES": ("en", "fr"),
         "QWIR_DEFAULT_LOCALE": os.environ.get("QWIR_DEFAULT_LOCALE", "").strip().lower() or "en",
+        # Where "Quick exit" sends a member who must leave in a hurry: a harmless, everyday site.
+        "QWIR_QUICK_EXIT_URL": os.environ.get("QWIR_QUICK_EXIT_URL", "").strip() or DEFAULT_QUICK_EXIT_URL,
         # Host pages on other origins allowed to lazy-load our fragments (comma-separated).
         "EMBED_ORIGINS": tuple(
             origin.strip().rstrip("/")

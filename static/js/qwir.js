@@ -25,7 +25,39 @@
     button.textContent = revealed ? "Hide posters" : "Show posters";
   }
 
+  // Quick exit, as on domestic-violence support sites: blank the page at once, then replace this
+  // history entry with a neutral site, so Back does not return here. Escape twice does the same.
+  var ESCAPE_WINDOW_MS = 1000;
+  var lastEscape = 0;
+
+  function quickExit() {
+    var link = document.getElementById("quick-exit");
+    if (!link) return;
+    root.classList.add("exiting");
+    try { sessionStorage.clear(); } catch (ignored) { /* storage may be disabled */ }
+    window.location.replace(link.href);
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var now = Date.now();
+    if (now - lastEscape <= ESCAPE_WINDOW_MS) {
+      quickExit();
+    }
+    lastEscape = now;
+  });
+
+  // A page restored from the back/forward cache must not stay blank.
+  window.addEventListener("pageshow", function () {
+    root.classList.remove("exiting");
+  });
+
   document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-quick-exit]")) {
+      event.preventDefault();
+      quickExit();
+      return;
+    }
     var railButton = event.target.closest("[data-rail-step]");
     if (railButton) {
       scrollRail(railButton);
