@@ -1,4 +1,9 @@
-"""A member's safety and display preferences, kept in the signed session cookie (no account needed)."""
+"""A member's safety and display preferences, kept in signed cookies (no account needed).
+
+By default they live in the session cookie and end with the browser session. A member who asks
+to be remembered gets them in a separate signed cookie that lasts a year on this device; the
+session then holds nothing of them. "Forget everything" removes both.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,15 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from flask import session
+from flask import after_this_request, current_app, g, request, session
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from qwir.safety_topics import TOPICS_BY_SLUG, avoided_keyword_ids
 
 SESSION_KEY = "qwir_prefs"
+REMEMBER_COOKIE = "qwir_remember"
+REMEMBER_SECONDS = 365 * 24 * 60 * 60
+_REMEMBER_SALT = "qwir-remembered-preferences"
 
 # US ratings for film and TV on one shared ladder: a cap at a rung admits that rung and below.
 MOVIE_RATINGS = {"G": 0, "PG": 1, "PG-13": 2, "R": 3, "NC-17": 4}
@@ -114,8 +123,19 @@ def _listed(values: Mapping[str, object], name: str) -> list[str]:
 
 
 def load_preferences() -> Preferences:
-    """The current member's preferences; anything stale or malformed in the cookie falls back to defaults."""
-    stored = session.get(SESSION_KEY)
+    """The current member's preferences: this session's, else the remembered ones, else defaults.
+
+    Anything stale or malformed in a cookie falls back to defaults.
+    """
+    if "qwir_preferences" not in g:
+        stored = session.get(SESSION_KEY)
+        if not isinstance(stored, dict):
+            stored = _remembered_values()
+        g.qwir_preferences = _parsed_or_default(stored)
+    return g.qwir_preferences
+
+
+def _parsed_or_default(stored: object) -> Preferences:
     if not isinstance(stored, dict):
         return Preferences()
     try:
@@ -124,8 +144,66 @@ def load_preferences() -> Preferences:
         return Preferences()
 
 
-def save_preferences(preferences: Preferences) -> None:
+def preferences_remembered() -> bool:
+    """Does this device hold a valid "remember" cookie?"""
+    return _remembered_values() is not None
+
+
+def save_preferences(preferences: Preferences, *, remember: bool = False) -> None:
+    """Keep the preferences for this session, or for a year on this device when asked to remember."""
+    g.qwir_preferences = preferences
+    if remember and not preferences.is_default:
+        session.pop(SESSION_KEY, None)
+        encoded = _serializer().dumps(preferences.as_dict())
+        after_this_request(lambda response: _set_remember_cookie(response, encoded))
+        return
+    _drop_remember_cookie()
     if preferences.is_default:
         session.pop(SESSION_KEY, None)
     else:
         session[SESSION_KEY] = preferences.as_dict()
+
+
+def forget_preferences() -> None:
+    """Remove every stored preference: the session's and the remembered cookie."""
+    g.qwir_preferences = Preferences()
+    session.pop(SESSION_KEY, None)
+    _drop_remember_cookie()
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=_REMEMBER_SALT)
+
+
+def _remembered_values() -> dict | None:
+    raw = request.cookies.get(REMEMBER_COOKIE)
+    if not raw:
+        return None
+    try:
+        values = _serializer().loads(raw, max_age=REMEMBER_SECONDS)
+    except BadSignature:
+        return None
+    return values if isinstance(values, dict) else None
+
+
+def _cookie_secure() -> bool:
+    return bool(current_app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
+
+
+def _set_remember_cookie(response, encoded: str):
+    response.set_cookie(
+        REMEMBER_COOKIE, encoded, max_age=REMEMBER_SECONDS, httponly=True, samesite="Lax",
+        secure=_cookie_secure(),
+    )
+    return response
+
+
+def _drop_remember_cookie() -> None:
+    if REMEMBER_COOKIE not in request.cookies:
+        return
+
+    def drop(response):
+        response.delete_cookie(REMEMBER_COOKIE, httponly=True, samesite="Lax", secure=_cookie_secure())
+        return response
+
+    after_this_request(drop)

@@ -14,8 +14,10 @@ from qwir.preferences import (
     MATURITY_CAPS,
     InvalidPreferences,
     Preferences,
+    forget_preferences,
     load_preferences,
     parse_preferences,
+    preferences_remembered,
     save_preferences,
 )
 from qwir.safety_topics import SAFETY_TOPICS
@@ -90,11 +92,15 @@ def title(media_type: str, tmdb_id: int):
     return member_response(response)
 
 
-def _render_preferences(preferences: Preferences, errors: dict | None = None, saved: bool = False) -> str:
+def _render_preferences(
+    preferences: Preferences, errors: dict | None = None, saved: bool = False, remembered: bool | None = None
+) -> str:
     template = "pages/_preferences_form.html" if wants_fragment() else "pages/preferences.html"
     return render_template(
         template,
         form_preferences=preferences,
+        remembered=preferences_remembered() if remembered is None else remembered,
+        forgotten=request.args.get("forgotten") == "1",
         caps=MATURITY_CAPS,
         topics=SAFETY_TOPICS,
         errors=errors or {},
@@ -117,7 +123,16 @@ def save_preferences_view():
     except InvalidPreferences as invalid:
         body = _render_preferences(load_preferences(), invalid.errors)
         return vary_on_htmx(member_response((body, 422)))
-    save_preferences(chosen)
+    remember = request.form.get("remember") == "on"
+    save_preferences(chosen, remember=remember)
     if wants_fragment():
-        return vary_on_htmx(member_response(_render_preferences(chosen, saved=True)))
+        body = _render_preferences(chosen, saved=True, remembered=remember and not chosen.is_default)
+        return vary_on_htmx(member_response(body))
     return redirect(url_for("pages.preferences", saved="1"), code=303)
+
+
+@bp.post("/preferences/forget")
+def forget_preferences_view():
+    """Forget every stored preference, in this session and on this device."""
+    forget_preferences()
+    return redirect(url_for("pages.preferences", forgotten="1"), code=303)

@@ -47,6 +47,13 @@
     lastEscape = now;
   });
 
+  // "Forget everything" also forgets what this tab remembers (revealed posters and titles).
+  document.addEventListener("submit", function (event) {
+    if (event.target.closest("[data-forget-everything]")) {
+      try { sessionStorage.clear(); } catch (ignored) { /* storage may be disabled */ }
+    }
+  });
+
   // A page restored from the back/forward cache must not stay blank.
   window.addEventListener("pageshow", function () {
     root.classList.remove("exiting");
