@@ -19,6 +19,7 @@ from functools import cached_property
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from qwir import discretion
 from qwir.extensions import db
 from qwir.models import IdentityTag, ListOverride, MediaItem, MediaList, MediaListItem, SyncAudit
 from qwir.preferences import Preferences
@@ -183,7 +184,11 @@ def _recently_failed(tag: IdentityTag, media_type: str) -> bool:
 
 
 def _list_or_pending(slug: str) -> MediaList | tuple[IdentityTag, str]:
-    """The stored list; else, for a known tag, queue its first sync and report it as pending."""
+    """The stored list; else, for a known tag, queue its first sync and report it as pending.
+
+    `slug` is the list's own slug or its opaque id (`c3`, `c3-series`), used while discreet.
+    """
+    slug = discretion.list_slug_from_opaque(slug) or slug
     media_list = _list_by_slug(slug)
     if media_list is not None:
         return media_list
@@ -258,7 +263,7 @@ def carousel(slug: str, preferences: Preferences, *, size: int = CAROUSEL_SIZE) 
         media_type=found.media_type,
         generated_at=found.generated_at,
         etag=_etag(
-            "carousel", _list_versions([found]), found.tag.updated_at, preferences.fingerprint(), size
+            "carousel", slug, _list_versions([found]), found.tag.updated_at, preferences.fingerprint(), size
         ),
         source=found,
         preferences=preferences,
@@ -291,6 +296,7 @@ class FeedShelf:
     slug: str
     title: str
     media_type: str
+    tag: IdentityTag | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -317,7 +323,7 @@ def _shelves(tag: IdentityTag) -> list[FeedShelf]:
         wanted = media_type == "movie" and media_type in (tag.media_types or [])
         if media_list is not None or wanted:
             title = media_list.title if media_list else _pending_title(tag, media_type)
-            shelves.append(FeedShelf(tag.list_slug(media_type), title, media_type))
+            shelves.append(FeedShelf(tag.list_slug(media_type), title, media_type, tag))
     return shelves
 
 
@@ -434,6 +440,10 @@ class Planet:
 
 
 def _tag_by_slug(slug: str) -> IdentityTag:
+    """The tag a planet URL names, by its slug or by its opaque id (`c3`), used while discreet."""
+    opaque = discretion.tag_from_opaque(slug)
+    if opaque is not None:
+        return opaque
     tag = db.session.scalar(
         select(IdentityTag).where(IdentityTag.slug == slug).options(selectinload(IdentityTag.lists))
     )
@@ -523,7 +533,7 @@ def planet(slug: str, preferences: Preferences, query: PlanetQuery) -> Planet:
         decades=_decade_facets(pool),
         genre_shelves=[] if query.filtered else _genre_shelves(pool, genres),
         generated_at=max(generated, default=None),
-        etag=_etag("planet", tag.id, tag.updated_at, versions, preferences.fingerprint(), query),
+        etag=_etag("planet", slug, tag.id, tag.updated_at, versions, preferences.fingerprint(), query),
     )
 
 
