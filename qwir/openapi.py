@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from qwir.content_notes import CONTENT_NOTES
 from qwir.curation import CERTIFICATIONS, MAX_KEYWORD_NAMES, MAX_LIST_SIZE
 from qwir.preferences import MATURITY_CAPS
-from qwir.safety_topics import SAFETY_TOPICS
 
 SLUG = {"type": "string", "pattern": "^[a-z0-9]+(?:-[a-z0-9]+)*$", "maxLength": 64}
 LIST_SLUG = {"type": "string", "pattern": "^[a-z0-9-]+-(series-)?spotlight-[0-9]+$", "maxLength": 120}
@@ -59,8 +59,9 @@ FILTER_PARAMETERS = [
      "schema": {"type": "string", "enum": CAP_NAMES}},
     {"name": "avoid", "in": "query", "required": False, "explode": True, "style": "form",
      "description": "Topics to keep out; repeat the parameter for several.",
-     "schema": {"type": "array", "items": {"type": "string", "enum": [t.slug for t in SAFETY_TOPICS]}}},
+     "schema": {"type": "array", "items": {"type": "string", "enum": [t.slug for t in CONTENT_NOTES]}}},
 ]
+NOTE_SLUG = {"type": "string", "enum": [note.slug for note in CONTENT_NOTES]}
 
 SCHEMAS: dict[str, Any] = {
     "Problem": {
@@ -149,6 +150,28 @@ SCHEMAS: dict[str, Any] = {
             "vote_average": {"type": ["number", "null"]},
             "vote_count": NULLABLE_INTEGER,
             "tmdb_url": {"type": "string"},
+            "content_notes": {"type": "array", "items": NOTE_SLUG},
+        },
+    },
+    "TitleNotes": {
+        "type": "object",
+        "required": ["media_type", "tmdb_id", "content_notes", "curated", "text", "updated_at"],
+        "properties": {
+            "media_type": MEDIA_TYPE,
+            "tmdb_id": {"type": "integer"},
+            "content_notes": {"type": "array", "items": NOTE_SLUG,
+                              "description": "Every note the title carries, curators' and keywords'."},
+            "curated": {"type": "array", "items": NOTE_SLUG},
+            "text": {"type": "string"},
+            "updated_at": {"type": ["string", "null"], "format": "date-time"},
+        },
+    },
+    "TitleNotesChange": {
+        "type": "object",
+        "required": ["notes"],
+        "properties": {
+            "notes": {"type": "array", "items": NOTE_SLUG},
+            "text": {"type": "string", "maxLength": 280},
         },
     },
     "SpotlightList": {
@@ -274,6 +297,25 @@ PATHS: dict[str, Any] = {
             "summary": "The state of one sync",
             "security": [{"bearer": []}],
             "responses": {"200": _json(_ref("Sync"), "The sync."), **CURATOR_ERRORS, "404": NOT_FOUND},
+        },
+    },
+    "/api/v1/titles/{media_type}/{tmdb_id}/notes": {
+        "parameters": [{"name": "media_type", "in": "path", "required": True, "schema": MEDIA_TYPE},
+                       {"name": "tmdb_id", "in": "path", "required": True,
+                        "schema": {"type": "integer", "minimum": 1}}],
+        "get": {
+            "operationId": "getTitleNotes",
+            "summary": "A title's content notes",
+            "responses": {"200": _json(_ref("TitleNotes"), "The notes."), "404": NOT_FOUND},
+        },
+        "put": {
+            "operationId": "setTitleNotes",
+            "summary": "Replace the curators' content notes on a title (audited)",
+            "security": [{"bearer": []}],
+            "requestBody": {"required": True,
+                            "content": {"application/json": {"schema": _ref("TitleNotesChange")}}},
+            "responses": {"200": _json(_ref("TitleNotes"), "The title's notes now."), "400": BAD_REQUEST,
+                          **CURATOR_ERRORS, "404": NOT_FOUND, "422": INVALID},
         },
     },
     "/api/v1/lists/{slug}": {

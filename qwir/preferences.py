@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from flask import after_this_request, current_app, g, request, session
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from qwir.safety_topics import TOPICS_BY_SLUG, avoided_keyword_ids
+from qwir.content_notes import NOTES_BY_SLUG
 
 SESSION_KEY = "qwir_prefs"
 REMEMBER_COOKIE = "qwir_remember"
@@ -53,7 +53,7 @@ class InvalidPreferences(ValueError):
 
 @dataclass(frozen=True)
 class Preferences:
-    """What a member chose: a maturity cap (None = no cap), topics to avoid, discreet mode."""
+    """What a member chose: a maturity cap (None = no cap), content notes to avoid, discreet mode."""
 
     max_maturity: str | None = None
     avoid_topics: frozenset[str] = field(default_factory=frozenset)
@@ -63,9 +63,9 @@ class Preferences:
     def cap(self) -> MaturityCap | None:
         return CAPS_BY_SLUG.get(self.max_maturity or "")
 
-    @property
-    def avoided_keyword_ids(self) -> frozenset[int]:
-        return avoided_keyword_ids(self.avoid_topics)
+    def allows_notes(self, title_notes: Iterable[str]) -> bool:
+        """May a title carrying these content notes be shown? Every surface asks this one question."""
+        return self.avoid_topics.isdisjoint(title_notes)
 
     @property
     def is_default(self) -> bool:
@@ -104,7 +104,7 @@ def parse_preferences(values: Mapping[str, object]) -> Preferences:
     elif cap not in CAPS_BY_SLUG:
         errors["max_maturity"] = "Choose one of the listed maturity caps."
     topics = _listed(values, "avoid")
-    unknown = sorted(t for t in topics if t not in TOPICS_BY_SLUG)
+    unknown = sorted(t for t in topics if t not in NOTES_BY_SLUG)
     if unknown:
         errors["avoid"] = "Unknown topic: " + ", ".join(unknown)
     discreet = str(values.get("discreet") or "").strip().lower()

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import url_for
 
+from qwir.content_notes import title_notes
 from qwir.models import IdentityTag, MediaItem, SyncAudit
 from qwir.widgets import image_base_url, poster_sources
 
@@ -64,6 +65,20 @@ def item_json(item: MediaItem, *, live: bool = False) -> dict[str, Any]:
         "vote_average": item.vote_average,
         "vote_count": item.vote_count,
         "tmdb_url": f"https://www.themoviedb.org/{item.media_type}/{item.tmdb_id}",
+        "content_notes": sorted(title_notes(item)),
+    }
+
+
+def notes_json(item: MediaItem) -> dict[str, Any]:
+    """A title's content notes: every one it carries, and which of them curators attached."""
+    curated = item.curated_notes
+    return {
+        "media_type": item.media_type,
+        "tmdb_id": item.tmdb_id,
+        "content_notes": sorted(title_notes(item)),
+        "curated": list(curated.notes) if curated else [],
+        "text": curated.text if curated else "",
+        "updated_at": _iso(curated.updated_at) if curated else None,
     }
 
 

@@ -20,10 +20,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from qwir import discretion
+from qwir.content_notes import ContentNote, in_panel_order, title_notes
 from qwir.extensions import db
 from qwir.models import IdentityTag, ListOverride, MediaItem, MediaList, MediaListItem, SyncAudit
 from qwir.preferences import Preferences
-from qwir.safety_topics import SafetyTopic, topics_touched
 from qwir.validation import whole_number
 
 try:  # The write side's job queue; the read side still renders (without queueing) when it is absent.
@@ -84,12 +84,12 @@ def poster_sources(poster_path: str | None, base_url: str) -> PosterSources | No
 
 
 def is_visible(item: MediaItem, preferences: Preferences) -> bool:
-    """Adult titles never; otherwise within the member's maturity cap and clear of avoided topics."""
+    """Adult titles never; otherwise within the member's maturity cap and clear of avoided content notes."""
     if item.adult:
         return False
     if not preferences.rating_allowed(item.media_type, item.certification):
         return False
-    return not (item.keyword_ids & preferences.avoided_keyword_ids)
+    return preferences.allows_notes(title_notes(item))
 
 
 def visible_items(items: Iterable[MediaItem], preferences: Preferences) -> list[MediaItem]:
@@ -546,14 +546,21 @@ class TitleView:
     tags: list[IdentityTag]
     region: str
     providers: dict
-    avoided_topics: list[SafetyTopic]
+    notes: list[ContentNote]
+    avoided_topics: list[ContentNote]
     above_cap: bool
     etag: str
+    shown_once: bool = False
 
     @property
     def withheld(self) -> bool:
-        """True when the member's preferences keep this title's poster and details out of sight."""
-        return bool(self.avoided_topics) or self.above_cap
+        """True when the member's preferences keep this title's poster and details out of sight,
+        unless they asked to see it this once."""
+        return (bool(self.avoided_topics) or self.above_cap) and not self.shown_once
+
+    @property
+    def note_text(self) -> str:
+        return self.item.curated_notes.text if self.item.curated_notes else ""
 
     @property
     def tmdb_url(self) -> str:
@@ -564,8 +571,13 @@ class TitleView:
         return f"https://www.imdb.com/title/{self.item.imdb_id}/" if self.item.imdb_id else None
 
 
-def title_details(media_type: str, tmdb_id: int, preferences: Preferences, *, region: str) -> TitleView:
-    """One title with its tags and where to watch it in `region`; adult titles do not exist here."""
+def title_details(
+    media_type: str, tmdb_id: int, preferences: Preferences, *, region: str, show_once: bool = False
+) -> TitleView:
+    """One title with its tags, notes and where to watch it in `region`; adult titles do not exist here.
+
+    `show_once` shows a title the preferences withhold, for this one answer: never remembered.
+    """
     item = db.session.scalar(
         select(MediaItem)
         .where(MediaItem.media_type == media_type, MediaItem.tmdb_id == tmdb_id)
@@ -574,12 +586,18 @@ def title_details(media_type: str, tmdb_id: int, preferences: Preferences, *, re
     if item is None or item.adult:
         raise NotFound(f"No {media_type} with TMDb id {tmdb_id}.")
     providers = (item.providers or {}).get(region) or {}
+    notes = title_notes(item)
+    curated_at = item.curated_notes.updated_at if item.curated_notes else None
     return TitleView(
         item=item,
         tags=sorted(item.tags, key=lambda tag: tag.name),
         region=region,
         providers=providers,
-        avoided_topics=topics_touched(item.keyword_ids, preferences.avoid_topics),
+        notes=in_panel_order(notes),
+        avoided_topics=in_panel_order(notes & preferences.avoid_topics),
         above_cap=not preferences.rating_allowed(item.media_type, item.certification),
-        etag=_etag("title", item.id, item.fetched_at, region, preferences.fingerprint()),
+        etag=_etag(
+            "title", item.id, item.fetched_at, curated_at, region, preferences.fingerprint(), show_once
+        ),
+        shown_once=show_once,
     )

@@ -14,7 +14,8 @@ from flask import (
 )
 from flask_login import current_user
 
-from qwir import catalog, curation, curators, tasks
+from qwir import catalog, curation, curators, tasks, title_notes
+from qwir.content_notes import CONTENT_NOTES, notes_from_keywords
 from qwir.extensions import cache, db, login_manager
 from qwir.htmx import hx_redirect, hx_trigger, vary_on_htmx, wants_fragment
 from qwir.models import SYNC_STATUSES, MediaItem, SyncAudit
@@ -38,7 +39,11 @@ def require_curator():
 
 @bp.context_processor
 def admin_choices():
-    return {"certifications": curation.CERTIFICATIONS}
+    return {
+        "certifications": curation.CERTIFICATIONS,
+        "content_notes": CONTENT_NOTES,
+        "notes_from_keywords": notes_from_keywords,
+    }
 
 
 def _tag_or_404(slug: str):
@@ -239,6 +244,25 @@ def clear(slug: str, item_id: int):
     media_list, item = _list_and_item(slug, item_id)
     catalog.clear_override(media_list, item)
     return _render_list_panel(media_list.tag, media_list.media_type)
+
+
+@bp.post(f"/lists/<slug>/items/<{ROW_ID}:item_id>/notes")
+def notes(slug: str, item_id: int):
+    """Set a title's content notes and short note (everywhere it appears, not only in this list)."""
+    media_list, item = _list_and_item(slug, item_id)
+    try:
+        chosen, text = title_notes.parse_notes(request.form)
+    except title_notes.InvalidNotes as invalid:
+        message = f"Notes for {item.title}: " + "; ".join(invalid.errors.values())
+        return _render_list_panel(media_list.tag, media_list.media_type, message), 422
+    title_notes.set_title_notes(item, chosen, text, curator=_curator(), source="admin")
+    return _render_list_panel(media_list.tag, media_list.media_type)
+
+
+@bp.get("/notes")
+def note_audits():
+    """Who changed which title's content notes, and when: the latest changes first."""
+    return render_template("admin/note_audits.html", audits=title_notes.note_audits())
 
 
 # ---------------------------------------------------------------- audits and cache

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, request, url_for
 
-from qwir import curation, curators, serializers, tasks, widgets
+from qwir import curation, curators, serializers, tasks, title_notes, widgets
 from qwir.errors import problem
 from qwir.extensions import csrf, db
 from qwir.models import MEDIA_TYPES, SyncAudit
@@ -162,7 +162,35 @@ def random_pick(slug: str):
     return serializers.pick_json(tag, pick)
 
 
+def _title_or_404(media_type: str, tmdb_id: int):
+    known = media_type in MEDIA_TYPES and tmdb_id <= MAX_ROW_ID
+    item = title_notes.find_title(media_type, tmdb_id) if known else None
+    if item is None or item.adult:
+        raise ApiProblem(404, "Not Found", f"No {media_type} with TMDb id {tmdb_id}.")
+    return item
+
+
+@bp.get("/titles/<media_type>/<int:tmdb_id>/notes")
+def get_title_notes(media_type: str, tmdb_id: int):
+    """A title's content notes: from its TMDb keywords and from curators."""
+    return serializers.notes_json(_title_or_404(media_type, tmdb_id))
+
+
 # ---------------------------------------------------------------- curator writes
+
+
+@bp.put("/titles/<media_type>/<int:tmdb_id>/notes")
+def put_title_notes(media_type: str, tmdb_id: int):
+    """Replace the curators' content notes and short note on a title (curators only); audited."""
+    curator = require_curator_token()
+    item = _title_or_404(media_type, tmdb_id)
+    try:
+        notes, text = title_notes.parse_notes(_json_object())
+    except title_notes.InvalidNotes as invalid:
+        raise ApiProblem(422, "Unprocessable Content", "Some fields are not valid; nothing was saved.",
+                         errors=invalid.errors) from None
+    title_notes.set_title_notes(item, notes, text, curator=curator, source="api")
+    return serializers.notes_json(item)
 
 
 @bp.post("/tags")

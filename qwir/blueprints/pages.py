@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from werkzeug.exceptions import BadRequest, NotFound
 
 from qwir import widgets
+from qwir.content_notes import CONTENT_NOTES
 from qwir.errors import handle_http_error
 from qwir.htmx import conditional, vary_on_htmx, wants_fragment
 from qwir.preferences import (
@@ -20,7 +21,6 @@ from qwir.preferences import (
     preferences_remembered,
     save_preferences,
 )
-from qwir.safety_topics import SAFETY_TOPICS
 from qwir.validation import ROW_ID
 
 bp = Blueprint("pages", __name__)
@@ -85,9 +85,13 @@ def planet(slug: str):
 
 @bp.get(f"/titles/<any(movie, tv):media_type>/<{ROW_ID}:tmdb_id>")
 def title(media_type: str, tmdb_id: int):
-    """A title page: facts, credits, where to watch in our region, and its identity tags."""
+    """A title page: facts, credits, content notes, where to watch in our region, and its identity tags.
+
+    `?show=once` shows a title the member's preferences withhold, for this page view only.
+    """
     region = current_app.config.get("TMDB_REGION") or "US"
-    found = widgets.title_details(media_type, tmdb_id, load_preferences(), region=region)
+    show_once = request.args.get("show") == "once"
+    found = widgets.title_details(media_type, tmdb_id, load_preferences(), region=region, show_once=show_once)
     response = conditional(found.etag, partial(render_template, "titles/title.html", view=found))
     return member_response(response)
 
@@ -102,7 +106,7 @@ def _render_preferences(
         remembered=preferences_remembered() if remembered is None else remembered,
         forgotten=request.args.get("forgotten") == "1",
         caps=MATURITY_CAPS,
-        topics=SAFETY_TOPICS,
+        topics=CONTENT_NOTES,
         errors=errors or {},
         saved=saved,
     )

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from qwir.content_notes import CONTENT_NOTES, notes_from_keywords
 from qwir.preferences import InvalidPreferences, Preferences, parse_preferences
-from qwir.safety_topics import SAFETY_TOPICS, avoided_keyword_ids
 from tests.web.conftest import csrf_token_from, hx
 
 
@@ -19,7 +19,7 @@ def test_panel_lists_caps_topics_and_discreet_mode(client):
     page = client.get("/preferences").get_data(as_text=True)
     assert "Adult titles are always left out." in page
     assert 'value="pg-13"' in page and "Up to PG-13 / TV-14" in page
-    for topic in SAFETY_TOPICS:
+    for topic in CONTENT_NOTES:
         assert f'value="{topic.slug}"' in page
     assert 'name="discreet"' in page and 'name="csrf_token"' in page
     assert 'hx-post="/preferences"' in page and 'method="post"' in page
@@ -122,12 +122,14 @@ def test_default_preferences_keep_the_session_cookie_empty(client, catalog):
     assert "<title>Your feed · Qwir</title>" in page
 
 
-def test_topics_never_include_identity_keywords(shared_dir):
+def test_content_notes_never_include_identity_keywords(shared_dir):
     keywords = json.loads((shared_dir / "demo-facts" / "keywords.json").read_text())
-    identity = {k["id"] for k in keywords if k["group"] in ("lgbtq", "lgbtq_related")}
-    covered = {k["id"] for k in keywords if k["group"] in ("safety", "lgbtq_explicit")}
-    assert not avoided_keyword_ids(t.slug for t in SAFETY_TOPICS) & identity
-    assert avoided_keyword_ids(t.slug for t in SAFETY_TOPICS) == covered  # every safety id has a home
+    for keyword in keywords:
+        notes = notes_from_keywords([keyword])
+        if keyword["group"] in ("lgbtq", "lgbtq_related"):
+            assert notes == frozenset(), keyword["name"]
+        else:  # every safety keyword has a note, found by its name
+            assert notes, keyword["name"]
 
 
 def test_preferences_parse_forms_and_query_strings():
