@@ -14,15 +14,15 @@ from tests.browser.conftest import AXE
 
 pytestmark = pytest.mark.browser
 
-# Every text node of the page (read aloud or shown, the visually hidden ones included), except
-# what is never rendered (<template>, <script>, <style>), plus alt texts, ARIA labels, the tab
-# title and the address.
+# Every rendered text node of the page (the visually hidden ones that screen readers announce
+# included; not what is never rendered: <template>, <script>, a closed disclosure), plus alt
+# texts, ARIA labels, the tab title and the address.
 WHAT_A_PAGE_SAYS = """() => {
   const said = [document.title, location.href];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
     const parent = walker.currentNode.parentElement;
-    if (parent && !parent.closest("script, style, template")) said.push(walker.currentNode.textContent);
+    if (parent && parent.checkVisibility()) said.push(walker.currentNode.textContent);
   }
   document.querySelectorAll("img").forEach((img) => said.push(img.alt));
   document.querySelectorAll("[aria-label]").forEach((el) => said.push(el.getAttribute("aria-label")));
@@ -67,8 +67,11 @@ def _tag_id(app, slug: str) -> int:
         return db.session.scalar(db.select(IdentityTag.id).where(IdentityTag.slug == slug))
 
 
-def test_no_identity_word_on_the_feed_planets_titles_and_teaser(page, live_app, console_errors):
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_no_identity_word_on_the_feed_planets_titles_and_teaser(page, live_app, console_errors, language):
+    page.set_extra_http_headers({"Accept-Language": language})
     turn_discreet_mode_on(page)
+    assert page.evaluate("document.documentElement.lang") == language
     page.goto("/")
     load_every_shelf(page)
     page.locator("button[id^=surprise-]").first.click()
