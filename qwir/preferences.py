@@ -16,6 +16,7 @@ from flask import after_this_request, current_app, g, request, session
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from qwir.content_notes import NOTES_BY_SLUG
+from qwir.title_notes import note_keyword_ids
 
 SESSION_KEY = "qwir_prefs"
 REMEMBER_COOKIE = "qwir_remember"
@@ -62,6 +63,11 @@ class Preferences:
     @property
     def cap(self) -> MaturityCap | None:
         return CAPS_BY_SLUG.get(self.max_maturity or "")
+
+    @property
+    def avoided_keyword_ids(self) -> frozenset[int]:
+        """The avoided notes' TMDb keyword ids (resolved by name), for queries sent to TMDb."""
+        return note_keyword_ids(self.avoid_topics)
 
     def allows_notes(self, title_notes: Iterable[str]) -> bool:
         """May a title carrying these content notes be shown? Every surface asks this one question."""

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
-from qwir.content_notes import MAX_NOTE_TEXT, NOTES_BY_SLUG, in_panel_order
+from qwir.content_notes import CONTENT_NOTES, MAX_NOTE_TEXT, NOTES_BY_SLUG, in_panel_order
 from qwir.extensions import db
-from qwir.models import Curator, MediaItem, MediaList, MediaListItem, NoteAudit, TitleNotes, utcnow
+from qwir.models import (
+    Curator,
+    MediaItem,
+    MediaList,
+    MediaListItem,
+    NoteAudit,
+    TitleNotes,
+    TmdbKeyword,
+    utcnow,
+)
+from qwir.tmdb import discovery
 
 RECENT_AUDITS = 20
 
@@ -84,3 +94,29 @@ def note_audits(item: MediaItem | None = None, limit: int = RECENT_AUDITS) -> li
     if item is not None:
         query = query.where(NoteAudit.media_item_id == item.id)
     return list(db.session.scalars(query))
+
+
+# ---------------------------------------------------------------- keyword ids, resolved by name
+
+
+def resolve_note_keywords(client) -> int:
+    """Look every note's keyword names up on TMDb (/search/keyword) and keep the ids they have today."""
+    names = sorted({name for note in CONTENT_NOTES for name in note.keyword_names})
+    keywords = discovery.resolve_keywords(client, names)
+    now = utcnow()
+    for keyword in keywords:
+        db.session.merge(TmdbKeyword(tmdb_id=keyword.id, name=keyword.name[:200], resolved_at=now))
+    db.session.commit()
+    return len(keywords)
+
+
+def note_keyword_ids(slugs: Iterable[str]) -> frozenset[int]:
+    """TMDb ids of the notes' keywords as last resolved by name, for TMDb's `without_keywords`.
+
+    Reads SQL only; titles already stored are checked by keyword name and need none of this.
+    """
+    names = {name for slug in slugs if slug in NOTES_BY_SLUG for name in NOTES_BY_SLUG[slug].keyword_names}
+    if not names:
+        return frozenset()
+    found = db.session.scalars(select(TmdbKeyword.tmdb_id).where(func.lower(TmdbKeyword.name).in_(names)))
+    return frozenset(found)

@@ -144,3 +144,17 @@ def test_curators_edit_notes_on_the_admin_list_page(app, client, catalog):
         audit = db.session.scalars(db.select(NoteAudit)).one()
         assert audit.source == "admin"
         assert catalog.list(catalog.movie_slug).revision == revision + 1  # cached carousels are renewed
+
+
+def test_note_keywords_resolve_by_name_to_todays_ids(app):
+    from qwir.preferences import Preferences
+    from qwir.title_notes import resolve_note_keywords
+    from qwir.tmdb_wiring import build_tmdb_client
+
+    with app.test_request_context():
+        assert Preferences(avoid_topics=frozenset({"suicide-self-harm"})).avoided_keyword_ids == frozenset()
+        with build_tmdb_client(app.config) as client:
+            assert resolve_note_keywords(client) > 0
+        avoided = Preferences(avoid_topics=frozenset({"suicide-self-harm"})).avoided_keyword_ids
+        assert 236 in avoided  # "suicide", as the (sandboxed) TMDb knows it today
+        assert Preferences().avoided_keyword_ids == frozenset()
