@@ -10,7 +10,7 @@ from werkzeug.exceptions import BadRequest, NotFound
 from qwir import widgets
 from qwir.content_notes import CONTENT_NOTES
 from qwir.errors import handle_http_error
-from qwir.htmx import conditional, vary_on_htmx, wants_fragment
+from qwir.htmx import conditional, hx_trigger, vary_on_htmx, wants_fragment
 from qwir.preferences import (
     MATURITY_CAPS,
     InvalidPreferences,
@@ -24,6 +24,9 @@ from qwir.preferences import (
 from qwir.validation import ROW_ID
 
 bp = Blueprint("pages", __name__)
+
+# static/js/qwir.js answers this event by replacing the page with the URL it carries.
+RELOAD_EVENT = "qwir:reload"
 
 
 @bp.app_context_processor
@@ -128,10 +131,15 @@ def save_preferences_view():
         body = _render_preferences(load_preferences(), invalid.errors)
         return vary_on_htmx(member_response((body, 422)))
     remember = request.form.get("remember") == "on"
+    discreet_before = load_preferences().discreet
     save_preferences(chosen, remember=remember)
     if wants_fragment():
         body = _render_preferences(chosen, saved=True, remembered=remember and not chosen.is_default)
-        return vary_on_htmx(member_response(body))
+        response = vary_on_htmx(member_response(body))
+        if chosen.discreet != discreet_before:
+            # The whole page (tab title, icon, header) changes: reload it in place, adding no history entry.
+            hx_trigger(response, {RELOAD_EVENT: url_for("pages.preferences", saved="1")})
+        return response
     return redirect(url_for("pages.preferences", saved="1"), code=303)
 
 

@@ -130,6 +130,12 @@
     }
   });
 
+  // A change that alters the whole page (discreet mode on or off) reloads it in place, so the
+  // history gains no entry.
+  document.addEventListener("qwir:reload", function (event) {
+    window.location.replace(event.detail.value);
+  });
+
   // A page restored from the back/forward cache must not stay blank.
   window.addEventListener("pageshow", function () {
     root.classList.remove("exiting");

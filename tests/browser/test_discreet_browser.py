@@ -33,8 +33,11 @@ WHAT_A_PAGE_SAYS = """() => {
 def turn_discreet_mode_on(page) -> None:
     page.goto("/preferences")
     page.locator("input[name=discreet]").check()
+    entries = page.evaluate("history.length")
     page.locator("#preferences-save").click()
     expect(page.locator(".notice--ok")).to_be_visible()
+    expect(page).to_have_title(re.compile(r"^Film notes"))  # the whole page turned discreet at once
+    assert page.evaluate("history.length") == entries
 
 
 def words_on(page) -> list[str]:

@@ -130,3 +130,16 @@ def test_with_discreet_mode_off_names_and_slugs_stay(client, catalog, named_titl
     assert "Queer" in page and 'href="/planets/queer"' in page
     title = client.get("/titles/movie/4242").get_data(as_text=True)
     assert "<h1 id=\"title-heading\">Another Gay Movie</h1>" in title and "data-reveal" not in title
+
+
+def test_turning_discreet_mode_on_with_htmx_reloads_the_whole_page_in_place(client):
+    response = client.post("/preferences", data={"discreet": "on"}, headers=hx())
+    assert response.headers["HX-Trigger"] == '{"qwir:reload": "/preferences?saved=1"}'
+    again = client.post("/preferences", data={"discreet": "on", "max_maturity": "pg"}, headers=hx())
+    assert "HX-Trigger" not in again.headers  # nothing outside the form changes
+
+
+@pytest.mark.parametrize("path", ["/", "/planets/c1", "/signin", "/fragments/teaser"])
+def test_french_pages_say_nothing_either(discreet, catalog, path):
+    body = discreet.get(path, headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert identity_words_seen(body) == []
