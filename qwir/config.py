@@ -34,6 +34,13 @@ def _env_float(name: str, default: float) -> float:
     return _env_number(name, default, float)
 
 
+def _quick_exit_url() -> str:
+    url = os.environ.get("QWIR_QUICK_EXIT_URL", "").strip() or DEFAULT_QUICK_EXIT_URL
+    if not url.startswith(("https://", "http://")):
+        raise SettingsError(f"QWIR_QUICK_EXIT_URL must be an http(s) address, not {url!r}")
+    return url
+
+
 def settings_from_environment(instance_path: str) -> dict:
     """Build the app's settings; anything unset falls back to the embedded default."""
     load_dotenv(override=False)
@@ -61,7 +68,7 @@ def settings_from_environment(instance_path: str) -> dict:
         "QWIR_LOCALES": ("en", "fr"),
         "QWIR_DEFAULT_LOCALE": os.environ.get("QWIR_DEFAULT_LOCALE", "").strip().lower() or "en",
         # Where "Quick exit" sends a member who must leave in a hurry: a harmless, everyday site.
-        "QWIR_QUICK_EXIT_URL": os.environ.get("QWIR_QUICK_EXIT_URL", "").strip() or DEFAULT_QUICK_EXIT_URL,
+        "QWIR_QUICK_EXIT_URL": _quick_exit_url(),
         # Host pages on other origins allowed to lazy-load our fragments (comma-separated).
         "EMBED_ORIGINS": tuple(
             origin.strip().rstrip("/")
