@@ -10,7 +10,7 @@ PORT   ?= 5000
 
 .PHONY: setup run test lint bench clean
 
-setup: $(STAMP) static/vendor/htmx.min.js
+setup: $(STAMP) static/vendor/htmx.min.js static/vendor/redoc.standalone.js
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -29,6 +29,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 static/vendor/htmx.min.js: node_modules/.package-lock.json
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+
+# The API's readable page (/api/v1/docs): Redoc's standalone bundle, from npm like htmx.
+static/vendor/redoc.standalone.js: node_modules/.package-lock.json
+	mkdir -p static/vendor
+	cp node_modules/redoc/bundles/redoc.standalone.js static/vendor/redoc.standalone.js
 
 run: setup
 	$(BIN)/flask --app wsgi qwir bootstrap

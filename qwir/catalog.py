@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
@@ -28,12 +29,13 @@ from qwir.models import (
     MediaList,
     MediaListItem,
     SyncAudit,
+    TmdbConfiguration,
     TmdbKeyword,
     media_item_tags,
     utcnow,
 )
 from qwir.tmdb import discovery
-from qwir.tmdb.normalize import MediaDetails
+from qwir.tmdb.normalize import ImageConfig, MediaDetails
 from qwir.tmdb.redaction import redact
 from qwir.tmdb_wiring import build_tmdb_client, tmdb_source
 
@@ -74,6 +76,7 @@ class SyncPlan:
     excluded_tmdb_ids: frozenset[int]  # hidden by a curator: never worth hydrating
     pinned_count: int
     source: str
+    kept_tmdb_ids: tuple[int, ...] = ()  # removed by the explicit-content exclusion, kept by a curator
 
 
 # Public entry point ----------------------------------------------------------------------------
@@ -111,13 +114,16 @@ def _run_sync(tag: IdentityTag, audit: SyncAudit, client, *, limit: int, media_t
     try:
         with ThreadPoolExecutor(max_workers=1) as pool:
             # /configuration goes out while the keywords resolve: one round trip fewer on a cold start.
-            images = pool.submit(discovery.image_config, client)
+            configuration = pool.submit(client.configuration)
             keyword_ids = ensure_keyword_ids(tag, client)
             plan = _plan(tag, keyword_ids, limit, media_type, config)
             db.session.commit()  # no transaction stays open while TMDb answers
-            collection = _collect(client, plan, images.result())
-        _refuse_to_empty_a_stored_list(plan, collection.titles)
-        media_list = _store_list(plan, collection.titles)
+            images = store_configuration(plan.source, configuration.result())
+            collection = _collect(client, plan, images)
+            excluded = discovery.excluded_by_keywords(client, media_type, plan.filters)
+            titles = _with_kept_titles(client, plan, images, collection.titles, excluded)
+        _refuse_to_empty_a_stored_list(plan, titles)
+        media_list = _store_list(plan, titles, images, excluded)
         outcome.update(stored_count=len(media_list.entries), list_id=media_list.id)
     except Exception as error:
         db.session.rollback()
@@ -141,10 +147,13 @@ def _plan(tag: IdentityTag, keyword_ids: list[int], limit: int, media_type: str,
         date_to=tag.date_to,
         max_certification=tag.max_certification,
     )
+    kept = db.session.scalar(select(MediaList.kept_tmdb_ids).where(
+        MediaList.tag_id == tag.id, MediaList.media_type == media_type)) or []
     return SyncPlan(tag_id=tag.id, tag_name=tag.name, list_slug=tag.list_slug(media_type),
                     media_type=media_type, limit=limit, filters=filters,
                     region=config.get("TMDB_REGION") or "US", excluded_tmdb_ids=excluded,
-                    pinned_count=pinned, source=tmdb_source(config))
+                    pinned_count=pinned, source=tmdb_source(config),
+                    kept_tmdb_ids=tuple(int(i) for i in kept) if not tag.include_adult else ())
 
 
 def _override_summary(tag_id: int, media_type: str) -> tuple[frozenset[int], int]:
@@ -157,6 +166,22 @@ def _override_summary(tag_id: int, media_type: str) -> tuple[frozenset[int], int
     hidden = frozenset(tmdb_id for tmdb_id, is_hidden, _ in rows if is_hidden)
     pinned = sum(1 for _, is_hidden, position in rows if not is_hidden and position is not None)
     return hidden, pinned
+
+
+def _with_kept_titles(client, plan: SyncPlan, images: ImageConfig, titles: list[MediaDetails],
+                      excluded: list[dict[str, Any]]) -> list[MediaDetails]:
+    """Titles a curator kept despite the explicit-content exclusion, at the rank TMDb gives them."""
+    present = {t.tmdb_id for t in titles}
+    wanted = [i for i in plan.kept_tmdb_ids if i not in present and i not in plan.excluded_tmdb_ids]
+    if not wanted:
+        return titles
+    ranks = {entry["tmdb_id"]: entry["rank"] for entry in excluded}
+    kept = discovery.hydrate(client, plan.media_type, wanted, region=plan.region, images=images)
+    merged = list(titles)
+    for hydrated in sorted(kept, key=lambda h: ranks.get(h.details.tmdb_id, len(merged))):
+        rank = ranks.get(hydrated.details.tmdb_id, len(merged))
+        merged.insert(min(rank, len(merged)), hydrated.details)
+    return merged
 
 
 def _refuse_to_empty_a_stored_list(plan: SyncPlan, titles: Sequence[MediaDetails]) -> None:
@@ -189,17 +214,21 @@ def ensure_keyword_ids(tag: IdentityTag, client, *, force: bool = False) -> list
     if not force and tag.keyword_ids and _is_fresh(tag.keywords_resolved_at):
         return list(tag.keyword_ids)
     names = list(tag.keyword_names or [])
-    keywords = discovery.resolve_keywords(client, names)
+    per_name = discovery.resolve_keyword_names(client, names)
+    keywords = list({k.id: k for found in per_name.values() for k in found}.values())
+    now = utcnow()
+    # Kept even when nothing matched, so the health page can say which names TMDb does not know.
+    tag.keyword_matches = {name: [k.id for k in found] for name, found in per_name.items()}
+    if keywords:
+        _upsert_keywords(keywords, now)
+    tag.keyword_ids = [k.id for k in keywords]
+    tag.keywords_resolved_at = now
+    db.session.commit()
     if not keywords:
         raise NoKeywordsResolved(
             f"None of the keyword names of {tag.name!r} ({', '.join(names) or 'none given'}) "
             "matched a TMDb keyword."
         )
-    now = utcnow()
-    _upsert_keywords(keywords, now)
-    tag.keyword_ids = [k.id for k in keywords]
-    tag.keywords_resolved_at = now
-    db.session.commit()
     return list(tag.keyword_ids)
 
 
@@ -235,14 +264,27 @@ def _lock_tag(tag_id: int) -> None:
     db.session.execute(select(IdentityTag.id).where(IdentityTag.id == tag_id).with_for_update())
 
 
-def _store_list(plan: SyncPlan, titles: Sequence[MediaDetails]) -> MediaList:
+def store_configuration(source: str, payload: dict[str, Any]) -> ImageConfig:
+    """Keep TMDb's /configuration answer for `source` and return its image settings."""
+    statement = _insert(TmdbConfiguration).values(source=source, payload=payload, fetched_at=utcnow())
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=["source"],
+        set_={"payload": statement.excluded.payload, "fetched_at": statement.excluded.fetched_at},
+    ))
+    db.session.commit()
+    return ImageConfig.from_configuration(payload)
+
+
+def _store_list(plan: SyncPlan, titles: Sequence[MediaDetails], images: ImageConfig,
+                excluded: list[dict[str, Any]]) -> MediaList:
     """Upsert the items, tag them and rewrite the list, in one transaction."""
     now = utcnow()
     _lock_tag(plan.tag_id)
-    item_ids = _upsert_items(plan.media_type, titles, now)
+    item_ids = _upsert_items(plan.media_type, titles, now, source=plan.source,
+                             image_base_url=images.secure_base_url)
     _tag_items(plan.tag_id, item_ids.values())
-    list_id = _upsert_list(plan, now)
     discovered = [item_ids[t.tmdb_id] for t in titles]
+    list_id = _upsert_list(plan, now, discovered, excluded)
     _write_positions(list_id, arrange(discovered, _overrides(list_id), plan.limit))
     db.session.commit()
     return db.session.execute(
@@ -250,7 +292,7 @@ def _store_list(plan: SyncPlan, titles: Sequence[MediaDetails]) -> MediaList:
     ).scalar_one()
 
 
-def _item_row(details: MediaDetails, now: dt.datetime) -> dict[str, Any]:
+def item_row(details: MediaDetails, now: dt.datetime, **stored_with: Any) -> dict[str, Any]:
     return {
         "media_type": details.media_type,
         "tmdb_id": details.tmdb_id,
@@ -276,16 +318,19 @@ def _item_row(details: MediaDetails, now: dt.datetime) -> dict[str, Any]:
         "popularity": details.popularity,
         "adult": bool(details.adult),
         "fetched_at": now,
+        "missing_since": None,
+        **stored_with,
     }
 
 
-def _upsert_items(media_type: str, titles: Sequence[MediaDetails], now: dt.datetime) -> dict[int, int]:
-    """Insert or refresh the items; returns tmdb_id -> media_items.id."""
+def _upsert_items(media_type: str, titles: Sequence[MediaDetails], now: dt.datetime,
+                  **stored_with: Any) -> dict[int, int]:
+    """Insert or refresh the items (with their source and image host); returns tmdb_id -> media_items.id."""
     if not titles:
         return {}
     # One row per title, in id order: concurrent writers then take row locks in the same order.
     unique = {t.tmdb_id: t for t in titles}
-    rows = [_item_row(unique[tmdb_id], now) for tmdb_id in sorted(unique)]
+    rows = [item_row(unique[tmdb_id], now, **stored_with) for tmdb_id in sorted(unique)]
     statement = _insert(MediaItem).values(rows)
     refreshed = {name: statement.excluded[name] for name in rows[0] if name not in ("media_type", "tmdb_id")}
     db.session.execute(statement.on_conflict_do_update(index_elements=["media_type", "tmdb_id"],
@@ -307,14 +352,19 @@ def _list_title(tag_name: str, media_type: str) -> str:
     return f"{tag_name} spotlight" if media_type == "movie" else f"{tag_name} series spotlight"
 
 
-def _upsert_list(plan: SyncPlan, now: dt.datetime) -> int:
+LIST_SYNC_FIELDS = ("slug", "title", "generated_at", "source", "tmdb_order", "target_size",
+                    "excluded_titles")
+
+
+def _upsert_list(plan: SyncPlan, now: dt.datetime, discovered: list[int], excluded: list[dict]) -> int:
     values = {"slug": plan.list_slug, "title": _list_title(plan.tag_name, plan.media_type),
               "tag_id": plan.tag_id, "media_type": plan.media_type, "generated_at": now,
-              "source": plan.source}
+              "source": plan.source, "tmdb_order": discovered, "target_size": plan.limit,
+              "excluded_titles": excluded}
     statement = _insert(MediaList).values(values)
     db.session.execute(statement.on_conflict_do_update(
         index_elements=["tag_id", "media_type"],
-        set_={**{name: statement.excluded[name] for name in ("slug", "title", "generated_at", "source")},
+        set_={**{name: statement.excluded[name] for name in LIST_SYNC_FIELDS},
               "revision": MediaList.revision + 1},
     ))
     return db.session.execute(
@@ -343,11 +393,19 @@ def arrange(discovered: Sequence[int], overrides: Iterable[ListOverride], limit:
 
 
 def _write_positions(list_id: int, item_ids: Sequence[int]) -> None:
-    """Replace the list's rows: deleting first means unique(list, position) never clashes midway."""
+    """Replace the list's rows: deleting first means unique(list, position) never clashes midway.
+
+    Titles already in the list keep the time they were added; newcomers are added now.
+    """
+    added = dict(db.session.execute(
+        select(MediaListItem.media_item_id, MediaListItem.added_at).where(MediaListItem.list_id == list_id)
+    ).all())
     db.session.execute(delete(MediaListItem).where(MediaListItem.list_id == list_id))
+    now = utcnow()
     if item_ids:
         db.session.execute(_insert(MediaListItem).values(
-            [{"list_id": list_id, "media_item_id": item_id, "position": position}
+            [{"list_id": list_id, "media_item_id": item_id, "position": position,
+              "added_at": added.get(item_id) or now}
              for position, item_id in enumerate(item_ids)]
         ))
 
@@ -409,29 +467,83 @@ def _finish_audit(audit_id: int, status: str, started: float, tmdb_requests: int
 # Curator overrides -----------------------------------------------------------------------------
 
 
+class PinRefused(ValueError):
+    """A title that cannot go into this list (a series in a film list, or the reverse)."""
+
+
+class PinNeedsConfirmation(ValueError):
+    """A title with no tie to the list's identity: pinning it needs the curator's confirmation."""
+
+
+def check_pin(media_list: MediaList, item: MediaItem, *, confirmed: bool = False) -> None:
+    """Refuse a title of the other media type; ask to confirm a title with no tie to the identity."""
+    if item.media_type != media_list.media_type:
+        if item.media_type == "tv":
+            message = _("%(title)s is a series; %(list)s holds only films.")
+        else:
+            message = _("%(title)s is a film; %(list)s holds only series.")
+        raise PinRefused(message % {"title": item.title, "list": media_list.title})
+    if not confirmed and not is_tied_to_identity(media_list, item):
+        raise PinNeedsConfirmation(_(
+            "%(title)s carries none of %(tag)s's keywords and TMDb never returned it for this list. "
+            "Pin it anyway?", title=item.title, tag=media_list.tag.name))
+
+
+def is_tied_to_identity(media_list: MediaList, item: MediaItem) -> bool:
+    """In the list, returned by TMDb for it, carrying one of the tag's keywords, or tagged with the tag."""
+    tag = media_list.tag
+    return (item.id in (media_list.tmdb_order or [])
+            or any(entry.media_item_id == item.id for entry in media_list.entries)
+            or bool(item.keyword_ids & set(tag.keyword_ids or []))
+            or tag in item.tags)
+
+
 def pin_item(media_list: MediaList, item: MediaItem, position: int) -> ListOverride:
     """Pin `item` at `position` (0-based) in this list now and in every later regeneration."""
     if position < 0:
         raise ValueError("position must be 0 or more")
     override = _set_override(media_list, item, pinned_position=position, hidden=False)
-    order = [i for i in _current_order(media_list.id) if i != item.id]
-    order.insert(min(position, len(order)), item.id)
-    return _apply(media_list.id, order, override)
+    _rearrange(media_list)
+    return override
 
 
 def hide_item(media_list: MediaList, item: MediaItem) -> ListOverride:
     """Take `item` out of this list now and keep it out of later regenerations."""
     override = _set_override(media_list, item, pinned_position=None, hidden=True)
-    order = [i for i in _current_order(media_list.id) if i != item.id]
-    return _apply(media_list.id, order, override)
+    _rearrange(media_list)
+    return override
 
 
 def clear_override(media_list: MediaList, item: MediaItem) -> None:
-    """Forget the curator's decision; the item takes TMDb's place again at the next regeneration."""
+    """Forget the curator's decision: the list is at once what TMDb's order and the other overrides give."""
     _lock_tag(media_list.tag_id)
     db.session.execute(delete(ListOverride).where(ListOverride.list_id == media_list.id,
                                                   ListOverride.media_item_id == item.id))
-    _bump_revision(media_list.id)
+    _rearrange(media_list)
+
+
+def forget_items(item_ids: Sequence[int]) -> int:
+    """Delete items (TMDb data past its time) and close the gaps they leave in every list."""
+    if not item_ids:
+        return 0
+    gone = set(item_ids)
+    # Ids first: DISTINCT over whole rows fails on PostgreSQL's json columns.
+    list_ids = db.session.scalars(select(MediaListItem.list_id)
+                                  .where(MediaListItem.media_item_id.in_(gone)).distinct()).all()
+    for media_list in (db.session.get(MediaList, list_id) for list_id in list_ids):
+        media_list.tmdb_order = [i for i in media_list.tmdb_order or [] if i not in gone]
+        _write_positions(media_list.id, [i for i in _current_order(media_list.id) if i not in gone])
+        _bump_revision(media_list.id)
+    db.session.execute(delete(ListOverride).where(ListOverride.media_item_id.in_(gone)))
+    return db.session.execute(delete(MediaItem).where(MediaItem.id.in_(gone))).rowcount
+
+
+def keep_excluded_title(media_list: MediaList, tmdb_id: int, *, keep: bool = True) -> None:
+    """Keep (or stop keeping) a title the explicit-content exclusion removed; the next sync applies it."""
+    if keep and tmdb_id not in {entry["tmdb_id"] for entry in media_list.excluded_titles or []}:
+        raise ValueError(f"TMDb id {tmdb_id} was not removed by the exclusion at the last sync.")
+    kept = [i for i in media_list.kept_tmdb_ids or [] if i != tmdb_id]
+    media_list.kept_tmdb_ids = [*kept, tmdb_id] if keep else kept
     db.session.commit()
 
 
@@ -455,11 +567,17 @@ def _current_order(list_id: int) -> list[int]:
     ))
 
 
-def _apply(list_id: int, order: Sequence[int], override: ListOverride) -> ListOverride:
-    _write_positions(list_id, order)
-    _bump_revision(list_id)
+def _rearrange(media_list: MediaList) -> None:
+    """Rewrite the list from TMDb's order at the last sync and the overrides as they stand now.
+
+    A list stored before TMDb's order was kept falls back on its current order.
+    """
+    current = _current_order(media_list.id)
+    discovered = media_list.tmdb_order if media_list.tmdb_order is not None else current
+    size = media_list.target_size or len(current)
+    _write_positions(media_list.id, arrange(discovered, _overrides(media_list.id), size))
+    _bump_revision(media_list.id)
     db.session.commit()
-    return override
 
 
 def _bump_revision(list_id: int) -> None:

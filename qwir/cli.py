@@ -93,8 +93,20 @@ def bootstrap_command() -> None:
     stale = [job for job in _jobs(featured, None) if not _is_fresh(job)]
     if not stale:
         click.echo("Every featured list is fresh; nothing to sync.")
+        _print_health_warnings(featured)
         return
     _run_syncs(stale, limit=None, trigger="bootstrap")
+
+
+@qwir_cli.command("retention")
+def retention_command() -> None:
+    """Refresh TMDb data nearing six months, flag titles TMDb lost, drop what is past the limit."""
+    from qwir.retention import run_retention
+
+    report = run_retention(current_app.config, cache=cache)
+    click.echo(f"TMDb retention: {report.refreshed} refreshed, {report.flagged_missing} flagged as gone "
+               f"from TMDb, {report.failed} not reachable, {report.dropped_items} titles and "
+               f"{report.dropped_keywords} keywords dropped.")
 
 
 @qwir_cli.command("sandbox")
@@ -166,6 +178,7 @@ def _run_syncs(jobs: Sequence[SyncJob], *, limit: int | None, trigger: str) -> N
                 click.echo(line)
     for line in failures:
         click.echo(line, err=True)
+    _print_health_warnings(list(dict.fromkeys(job.tag for job in jobs)))
     if failures:
         raise click.ClickException(f"{len(failures)} of {len(jobs)} list syncs failed.")
     click.echo(f"Synced {len(jobs)} list{'s' if len(jobs) != 1 else ''}.")
@@ -186,6 +199,14 @@ def _resolve_note_keywords() -> None:
                    err=True)
         return
     click.echo(f"Content note keywords: {found} TMDb ids resolved by name.")
+
+
+def _print_health_warnings(tags: Sequence[IdentityTag]) -> None:
+    """The spotlight health warnings of the tags just synced, as the admin's health page shows them."""
+    from qwir.spotlight_health import all_warnings
+
+    for tag, warning in all_warnings(tags):
+        click.echo(f"warning: {tag.slug}: {warning.message} [{warning.code}]", err=True)
 
 
 def _tmdb_client():

@@ -69,6 +69,11 @@ def settings_from_environment(instance_path: str) -> dict:
         "QWIR_DEFAULT_LOCALE": os.environ.get("QWIR_DEFAULT_LOCALE", "").strip().lower() or "en",
         # Where "Quick exit" sends a member who must leave in a hurry: a harmless, everyday site.
         "QWIR_QUICK_EXIT_URL": _quick_exit_url(),
+        # The address members and link previews reach Qwir at: every absolute link is built on it.
+        "QWIR_PUBLIC_URL": os.environ.get("QWIR_PUBLIC_URL", "").strip().rstrip("/") or None,
+        # Any site may show the embed pages in an iframe (else only QWIR_EMBED_ORIGINS may).
+        "EMBED_ANY_ORIGIN": os.environ.get("QWIR_EMBED_ANY_ORIGIN", "").strip().lower()
+        in ("1", "true", "yes"),
         # Host pages on other origins allowed to lazy-load our fragments (comma-separated).
         "EMBED_ORIGINS": tuple(
             origin.strip().rstrip("/")

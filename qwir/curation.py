@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
+from pydantic import ValidationError
 from sqlalchemy import func, select
 
+from qwir import api_models
+from qwir.api_models import CERTIFICATIONS
 from qwir.extensions import db
-from qwir.models import MEDIA_TYPES, SYNC_STATUSES, IdentityTag, MediaList, SyncAudit
+from qwir.models import SYNC_STATUSES, IdentityTag, MediaList, SyncAudit
+from qwir.tmdb import discovery
 from qwir.tmdb.cache import cache_key
 from qwir.tmdb.client import MOVIE_APPEND, TV_APPEND
-from qwir.tmdb.discovery import DEFAULT_KEYWORD_SEARCH_PAGES, MOVIE_CERTIFICATIONS_US, TV_CERTIFICATIONS_US
+from qwir.tmdb.discovery import MAX_KEYWORD_SEARCH_PAGES
 from qwir.validation import Validation, whole_number
 
 KEYWORD_SEPARATORS = r"[,\n]"
-SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-LANGUAGE_PATTERN = re.compile(r"^[a-z]{2}$")
-THEME_PATTERN = re.compile(r"^[a-z0-9-]{1,32}$")
-# A tag's maturity cap is a rating on TMDb's US film or TV scale (the catalog maps one onto the other).
-CERTIFICATIONS = MOVIE_CERTIFICATIONS_US + TV_CERTIFICATIONS_US
-MAX_LIST_SIZE = 100
-MAX_KEYWORD_NAMES = 12
+TICKED = ("on", "true", "1", "yes")
 PREVIEW_NAMES = 6
 PREVIEW_MATCHES = 8
 AUDITS_PER_PAGE = 25
@@ -35,162 +33,97 @@ TAG_FIELDS = (
 EDITABLE_TAG_FIELDS = tuple(f for f in TAG_FIELDS if f != "slug")
 
 
-class TagInput(Validation):
-    """Tag fields from an HTML form (all strings, unticked boxes absent) or JSON (typed values).
+def _field_messages() -> dict[str, str]:
+    """One message per field, whatever rule the value broke (translated for the current request)."""
+    return {
+        "name": _("Give a name of up to 120 characters."),
+        "slug": _("Use lower-case letters, digits and single hyphens, like non-binary."),
+        "description": _("The description can be at most 2000 characters."),
+        "keyword_names": _("Give from 1 to %(most)d TMDb keyword names of up to 100 characters.",
+                           most=api_models.MAX_KEYWORD_NAMES),
+        "media_types": _("Choose films, series or both."),
+        "language": _("Use a two-letter ISO 639-1 code, like en or pt."),
+        "include_adult": _("Must be true or false."),
+        "featured": _("Must be true or false."),
+        "date_from": _("Use a date like 1999-12-31."),
+        "date_to": _("Use a date like 1999-12-31."),
+        "max_certification": _("Choose one of %(choices)s, or none.", choices=", ".join(CERTIFICATIONS)),
+        "list_size": _("Give a whole number from 1 to %(most)d.", most=api_models.MAX_LIST_SIZE),
+        "feature_position": _("Give a whole number from 0 to 10000."),
+        "theme": _("Use lower-case letters, digits and hyphens."),
+    }
 
-    `partial` (a JSON PATCH) checks only the fields given; otherwise every field is read,
-    and an absent one means its default.
+
+class TagInput(Validation):
+    """Tag fields from an HTML form or a JSON body, checked by the API's own models (qwir/api_models.py).
+
+    A form's strings are first read into the JSON shapes (ticked boxes as booleans, numbers as
+    numbers), so both kinds of input meet the same rules. `partial` (a JSON PATCH) changes only the
+    fields given; otherwise every field is read, and an absent one means its default.
     """
 
     def __init__(self, values: Mapping[str, Any], *, typed: bool = False, partial: bool = False) -> None:
         super().__init__(values)
         self.typed = typed
         self.partial = partial
+        if hasattr(values, "getlist"):
+            # A form sends one value per ticked box under the same name; a plain dict keeps only one.
+            self.values["media_types"] = values.getlist("media_types")
 
     def changes(self, fields: tuple[str, ...]) -> dict[str, Any]:
         """Every clean value the input sets; errors collect on `self.errors`."""
-        if self.typed:
-            for unknown in sorted(set(self.values) - set(fields)):
-                self.error(unknown, "This field is not known or cannot be changed.")
-        wanted = [f for f in fields if not self.partial or f in self.values]
-        clean = {field: getattr(self, f"_{field}")() for field in wanted}
-        self._check_date_order(clean)
-        return clean
-
-    # Each reader below returns a clean value and records an error when the input is wrong.
-
-    def _name(self) -> str:
-        return self._string("name", required=True, max_length=120, label="Name")
-
-    def _slug(self) -> str:
-        slug = self._string("slug", required=True, max_length=64, label="Slug")
-        if slug and not SLUG_PATTERN.match(slug):
-            self.error("slug", "Use lower-case letters, digits and single hyphens, like non-binary.")
-        return slug
-
-    def _description(self) -> str:
-        return self._string("description", max_length=2000, label="Description")
-
-    def _keyword_names(self) -> list[str]:
-        names = self._string_list("keyword_names", separators=KEYWORD_SEPARATORS)
-        if not names:
-            self.error("keyword_names", "Give at least one TMDb keyword name.")
-        elif len(names) > MAX_KEYWORD_NAMES or any(len(n) > 100 for n in names):
-            self.error("keyword_names", f"At most {MAX_KEYWORD_NAMES} names of up to 100 characters.")
-        return names
-
-    def _media_types(self) -> list[str]:
-        if self.typed and self.values.get("media_types") is None:
-            return list(MEDIA_TYPES)
-        kinds = self._string_list("media_types", separators=r"[,\s]")
-        if not kinds or any(k not in MEDIA_TYPES for k in kinds):
-            self.error("media_types", "Choose films, series or both.")
-        return [k for k in MEDIA_TYPES if k in kinds]
-
-    def _language(self) -> str | None:
-        language = self._string("language", max_length=2, label="Language").lower()
-        if language and not LANGUAGE_PATTERN.match(language):
-            self.error("language", "Use a two-letter ISO 639-1 code, like en or pt.")
-        return language or None
-
-    def _include_adult(self) -> bool:
-        return self._boolean("include_adult", default=False)
-
-    def _featured(self) -> bool:
-        return self._boolean("featured", default=True)
-
-    def _date_from(self) -> dt.date | None:
-        return self._date("date_from")
-
-    def _date_to(self) -> dt.date | None:
-        return self._date("date_to")
-
-    def _max_certification(self) -> str | None:
-        value = self._string("max_certification", max_length=16).upper()
-        if value and value not in CERTIFICATIONS:
-            self.error("max_certification", f"Choose one of {', '.join(CERTIFICATIONS)}, or none.")
-        return value or None
-
-    def _list_size(self) -> int:
-        return self._integer("list_size", default=20, low=1, high=MAX_LIST_SIZE)
-
-    def _feature_position(self) -> int:
-        return self._integer("feature_position", default=100, low=0, high=10_000)
-
-    def _theme(self) -> str:
-        theme = self._string("theme", max_length=32, label="Theme") or "aurora"
-        if not THEME_PATTERN.match(theme):
-            self.error("theme", "Use lower-case letters, digits and hyphens.")
-        return theme
-
-    # Type-aware readers shared by the fields above.
-
-    def _string(self, field: str, **rules: Any) -> str:
-        value = self.values.get(field)
-        if self.typed and value is not None and not isinstance(value, str):
-            self.error(field, "Must be a string.")
-            return ""
-        return self.text(field, **rules)
-
-    def _string_list(self, field: str, *, separators: str) -> list[str]:
-        value = self.values.get(field)
-        if self.typed:
-            if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-                self.error(field, "Must be a list of strings.")
-                return []
-            items = value or []
-        elif isinstance(self.values, Mapping) and hasattr(self.values, "getlist"):
-            items = [part for raw in self.values.getlist(field) for part in re.split(separators, raw)]
+        if "slug" in fields:
+            model = api_models.NewTag
         else:
-            items = re.split(separators, value or "")
-        return list(dict.fromkeys(item.strip() for item in items if item.strip()))
-
-    def _boolean(self, field: str, *, default: bool) -> bool:
-        """JSON gives real booleans (absent: the default); a form sends a ticked box, absent when not."""
-        value = self.values.get(field)
-        if not self.typed:
-            return value in ("on", "true", "1", "yes")
-        if value is None:
-            return default
-        if not isinstance(value, bool):
-            self.error(field, "Must be true or false.")
-            return default
-        return value
-
-    def _integer(self, field: str, *, default: int, low: int, high: int) -> int:
-        value = self.values.get(field)
-        if value is None or value == "":
-            return default
-        number = _as_int(value, typed=self.typed)
-        if number is None or not low <= number <= high:
-            self.error(field, f"Give a whole number from {low} to {high}.")
-            return default
-        return number
-
-    def _date(self, field: str) -> dt.date | None:
-        value = self._string(field, max_length=10)
-        if not value:
-            return None
+            model = api_models.TagChanges if self.partial else api_models.EditedTag
+        data = self.values if self.typed else _typed_form_values(self.values, with_slug="slug" in fields)
         try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            self.error(field, "Use a date like 1999-12-31.")
-            return None
+            parsed = model.model_validate(data)
+        except ValidationError as invalid:
+            self._collect(invalid)
+            return {}
+        return parsed.model_dump(exclude_unset=self.partial)
 
-    def _check_date_order(self, clean: dict[str, Any]) -> None:
-        start, end = clean.get("date_from"), clean.get("date_to")
-        if start and end and start > end:
-            self.error("date_to", "The end date comes before the start date.")
+    def _collect(self, invalid: ValidationError) -> None:
+        messages = _field_messages()
+        for problem in invalid.errors():
+            field = str(problem["loc"][0]) if problem["loc"] else "date_to"  # the one rule across fields
+            if problem["type"] == "extra_forbidden":
+                self.error(field, _("This field is not known or cannot be changed."))
+            elif not problem["loc"]:
+                self.error(field, _("The end date comes before the start date."))
+            else:
+                self.error(field, messages.get(field, problem["msg"]))
 
 
-def _as_int(value: Any, *, typed: bool) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if not typed and isinstance(value, str):
-        return whole_number(value.strip())
-    return None
+def _typed_form_values(form: Mapping[str, Any], *, with_slug: bool) -> dict[str, Any]:
+    """A form's strings as the JSON body would give them; a number that does not parse stays text."""
+    def text(field: str) -> str:
+        value = form.get(field)
+        return value.strip() if isinstance(value, str) else ""
+
+    kinds = form.get("media_types") or []
+    data: dict[str, Any] = {
+        "name": text("name"),
+        "description": text("description"),
+        "keyword_names": split_keyword_names(text("keyword_names")),
+        "media_types": [k for raw in kinds for k in re.split(r"[,\s]+", raw) if k],
+        "language": text("language").lower() or None,
+        "include_adult": form.get("include_adult") in TICKED,
+        "featured": form.get("featured") in TICKED,
+        "date_from": text("date_from") or None,
+        "date_to": text("date_to") or None,
+        "max_certification": text("max_certification").upper() or None,
+        "theme": text("theme") or "aurora",
+    }
+    if with_slug:
+        data["slug"] = text("slug")
+    for field in ("list_size", "feature_position"):
+        raw = text(field)
+        if raw:
+            number = whole_number(raw)
+            data[field] = raw if number is None else number
+    return data
 
 
 def find_tag(slug: str) -> IdentityTag | None:
@@ -239,11 +172,18 @@ def tag_form_values(tag: IdentityTag | None) -> dict[str, Any]:
     return values
 
 
-def latest_audits_by_tag() -> dict[int, SyncAudit]:
-    """The most recent sync of each tag."""
-    newest = select(func.max(SyncAudit.id)).group_by(SyncAudit.tag_id).scalar_subquery()
-    audits = db.session.scalars(select(SyncAudit).where(SyncAudit.id.in_(newest)))
-    return {audit.tag_id: audit for audit in audits if audit.tag_id is not None}
+def latest_audits_by_list(tag: IdentityTag | None = None) -> dict[tuple[int, str], SyncAudit]:
+    """The most recent sync of each list, keyed by (tag id, media type); of one tag's lists if given."""
+    newest = select(func.max(SyncAudit.id)).group_by(SyncAudit.tag_id, SyncAudit.media_type)
+    if tag is not None:
+        newest = newest.where(SyncAudit.tag_id == tag.id)
+    audits = db.session.scalars(select(SyncAudit).where(SyncAudit.id.in_(newest.scalar_subquery())))
+    return {(audit.tag_id, audit.media_type): audit for audit in audits if audit.tag_id is not None}
+
+
+def keywords_match_nothing(tag: IdentityTag) -> bool:
+    """The last resolution found no TMDb keyword for any of the tag's names: no sync can succeed."""
+    return tag.keywords_resolved_at is not None and not tag.keyword_ids
 
 
 def find_list(slug: str) -> MediaList | None:
@@ -258,11 +198,6 @@ def audit_page(*, tag_slug: str | None, status: str | None, page: int):
     if status in SYNC_STATUSES:
         query = query.where(SyncAudit.status == status)
     return db.paginate(query, page=max(page, 1), per_page=AUDITS_PER_PAGE, error_out=False)
-
-
-def running_audits(tag: IdentityTag) -> list[SyncAudit]:
-    query = select(SyncAudit).where(SyncAudit.tag_id == tag.id, SyncAudit.status == "running")
-    return list(db.session.scalars(query))
 
 
 def split_keyword_names(text: str) -> list[str]:
@@ -284,8 +219,7 @@ def preview_keywords(client, names: list[str]) -> list[KeywordPreview]:
     previews = []
     for name in names[:PREVIEW_NAMES]:
         results = client.search_keywords(name).get("results") or []
-        wanted = name.casefold()
-        exact = [int(r["id"]) for r in results if str(r.get("name", "")).strip().casefold() == wanted]
+        exact = [keyword.id for keyword in discovery.resolve_keyword(client, name)]
         previews.append(KeywordPreview(name, results[:PREVIEW_MATCHES], exact))
     return previews
 
@@ -310,7 +244,7 @@ def _keyword_search_keys(tag: IdentityTag, client) -> list[str]:
     return [
         cache_key(client.cache_namespace, "search/keyword", {"query": name, "page": page}, client.language)
         for name in tag.keyword_names or []
-        for page in range(1, DEFAULT_KEYWORD_SEARCH_PAGES + 1)
+        for page in range(1, MAX_KEYWORD_SEARCH_PAGES + 1)
     ]
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -55,6 +56,8 @@ class IdentityTag(db.Model):
     # TMDb keyword names (synonyms, OR-ed in discover) and the ids they resolved to.
     keyword_names: Mapped[list[str]] = mapped_column(JSON, default=list)
     keyword_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    # Each name with the ids it resolved to at the last resolution ([] for a name TMDb does not know).
+    keyword_matches: Mapped[dict[str, list[int]] | None] = mapped_column(JSON)
     keywords_resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     # Discovery settings.
     media_types: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["movie", "tv"])
@@ -126,6 +129,12 @@ class MediaItem(db.Model):
     popularity: Mapped[float | None] = mapped_column(Float)
     adult: Mapped[bool] = mapped_column(Boolean, default=False)
     fetched_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Decided once per sync and stored with the item: "live" or "sandbox", and the image host
+    # that TMDb's /configuration named then, so posters never depend on today's settings.
+    source: Mapped[str | None] = mapped_column(String(8))
+    image_base_url: Mapped[str | None] = mapped_column(String(300))
+    # Set when TMDb answered 404 for this title on a refresh: it is flagged, not silently kept.
+    missing_since: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     tags: Mapped[list[IdentityTag]] = relationship(secondary=media_item_tags)
     # Loaded with every item, since every member surface checks a title's notes before showing it.
@@ -156,6 +165,14 @@ class MediaList(db.Model):
     source: Mapped[str] = mapped_column(String(16), default="sandbox")  # "live" or "sandbox"
     # Bumped by every sync and every curator override: readers key ETags and cached fragments on it.
     revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # TMDb's order at the last sync (media item ids) and the size asked for: undoing an override
+    # rebuilds the list from these and the remaining overrides, without asking TMDb again.
+    tmdb_order: Mapped[list[int] | None] = mapped_column(JSON)
+    target_size: Mapped[int | None] = mapped_column(Integer)
+    # Titles the explicit-content exclusion removed at the last sync ([{tmdb_id, title, year}]),
+    # and the TMDb ids a curator chose to keep anyway.
+    excluded_titles: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    kept_tmdb_ids: Mapped[list[int] | None] = mapped_column(JSON)
 
     tag: Mapped[IdentityTag] = relationship(back_populates="lists")
     entries: Mapped[list[MediaListItem]] = relationship(
@@ -184,6 +201,10 @@ class MediaListItem(db.Model):
     list_id: Mapped[int] = mapped_column(ForeignKey("media_lists.id", ondelete="CASCADE"))
     media_item_id: Mapped[int] = mapped_column(ForeignKey("media_items.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)  # 0-based, dense
+    # When the title first entered this list; kept across syncs, so feeds can put newcomers first.
+    added_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, server_default=func.current_timestamp()
+    )
 
     media_list: Mapped[MediaList] = relationship(back_populates="entries")
     item: Mapped[MediaItem] = relationship()
@@ -204,6 +225,16 @@ class ListOverride(db.Model):
 
     media_list: Mapped[MediaList] = relationship(back_populates="overrides")
     item: Mapped[MediaItem] = relationship()
+
+
+class TmdbConfiguration(db.Model):
+    """The last /configuration answer per source ("live" or "sandbox"): image hosts and sizes."""
+
+    __tablename__ = "tmdb_configurations"
+
+    source: Mapped[str] = mapped_column(String(8), primary_key=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    fetched_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class SyncAudit(db.Model):

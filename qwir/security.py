@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from flask.sessions import SecureCookieSessionInterface
 
 from qwir.extensions import cache
@@ -44,9 +44,25 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("Content-Security-Policy", content_security_policy(DEFAULT_CSP))
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", REFERRER_POLICY)
-    headers.setdefault("X-Frame-Options", "DENY")
+    if not getattr(response, "framable", False):
+        headers.setdefault("X-Frame-Options", "DENY")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
+
+
+def frame_ancestors() -> str:
+    """Who may frame an embeddable page: everyone when the operator says so, else EMBED_ORIGINS exactly."""
+    if current_app.config.get("EMBED_ANY_ORIGIN"):
+        return "*"
+    return " ".join(current_app.config.get("EMBED_ORIGINS") or ()) or "'none'"
+
+
+def allow_framing(response: Response) -> Response:
+    """Let host pages show this response in an iframe (frame-ancestors, and no X-Frame-Options)."""
+    directives = {**DEFAULT_CSP, "frame-ancestors": frame_ancestors()}
+    response.headers["Content-Security-Policy"] = content_security_policy(directives)
+    response.framable = True
     return response
 
 

@@ -1,8 +1,13 @@
 """The starting set of identity tags: names, slugs, TMDb keyword names, themes and feed order.
 
-Keyword names are chosen to resolve both on real TMDb and in the sandbox's catalog; where TMDb
-has little for an identity, a close neighbour is listed after the exact names so the planet is
-not empty on a first run.
+Each keyword name is checked against `../shared/demo-facts/keywords.json`, which says where a
+name was seen: TMDb datasets of 2017, TMDb's keyword search of June 2022 (page 1 of the queries
+lgbt, gay, lesbian, transgender, bisexual, intersex, queer, genderqueer, non-binary, gender,
+asexual) and a 2026 cross-check. A name seen in 2022 or 2026 is live; a name seen only in 2017 is
+dropped where the 2022 searches would have shown it, since TMDb renames and merges keywords.
+Resolution keeps every id a name has, so an old 2017 id and its live successor both count and the
+demo catalog (2017 ids) and real TMDb (today's ids) fill the same lists. The spotlight health page
+names every keyword that resolves to nothing.
 """
 
 from __future__ import annotations
@@ -25,33 +30,62 @@ class SeedTag:
 
 
 SEED_TAGS = (
-    SeedTag("queer", "Queer", "aurora",
-            ("queer", "lgbt", "lgbtq+", "lgbtqia+", "queer cinema"),
-            "The wide-open umbrella: stories from across the LGBTQ+ spectrum, loud, tender and strange."),
-    SeedTag("trans", "Trans", "dawn",
-            ("transgender", "trans woman", "trans man", "transsexuality", "transgender character"),
-            "Trans lives on screen: becoming, belonging, and everything that happens after."),
-    SeedTag("lesbian", "Lesbian", "sunset",
-            ("lesbian", "lesbian relationship", "lesbian romance"),
-            "Women who love women, from slow-burn period romance to messy modern heartbreak."),
-    SeedTag("gay", "Gay", "lagoon",
-            ("gay", "gay relationship", "gay man", "gay romance"),
-            "Men who love men: first kisses, chosen families and the long road to pride."),
-    SeedTag("bisexual", "Bisexual", "twilight",
-            ("bisexual", "bisexuality", "bisexual woman", "bisexual man"),
-            "Attraction beyond one gender, told without the usual punchlines."),
-    SeedTag("pansexuality", "Pansexuality", "solar",
-            ("pansexual", "pansexuality", "bisexuality", "sexual identity"),
-            "Love that looks past gender altogether, and the stories circling that freedom."),
-    SeedTag("asexual", "Asexual", "nebula",
-            ("asexuality", "asexual", "aromantic"),
-            "Ace and aro perspectives: intimacy, friendship and desire on their own terms."),
-    SeedTag("non-binary", "Non-binary", "comet",
-            ("non-binary", "genderqueer", "gender identity"),
-            "Outside the binary and at home there: genderqueer and non-binary stories."),
-    SeedTag("drag", "Drag", "glitter",
-            ("drag queen", "drag kings", "drag"),
-            "Wigs, heels, stubble and spotlight: the art, the families and the fights of drag."),
+    SeedTag("queer", "Queer", "aurora", (
+        "queer",  # 192761 (2017) and 250606 (2022): the umbrella word itself
+        "lgbt",  # 158718, the same id in 2017, 2022 and 2026: TMDb's most used LGBTQ keyword
+        "lgbtq+",  # 296739 (2022)
+        "lgbtqia+",  # 296795 (2022)
+        "queer cinema",  # 193410 (2017) and 285550 (2022): films about queer film-making
+        "lgbt interest",  # 266959 (2022): the broad label TMDb now uses for LGBTQ-interest titles
+    ), "The wide-open umbrella: stories from across the LGBTQ+ spectrum, loud, tender and strange."),
+    SeedTag("trans", "Trans", "dawn", (
+        "transgender",  # 17975 (2017) and 290527 (2022, a complete page of three results)
+        "transgender character",  # 288989 (2022): a trans character, not only a trans theme
+        # "transsexuality" and "trans man" were seen only in 2017: dropped.
+    ), "Trans lives on screen: becoming, belonging, and everything that happens after."),
+    SeedTag("lesbian", "Lesbian", "sunset", (
+        "lesbian",  # 10768 (2017) and 264386 (2022, still current in 2026)
+        "lesbian relationship",  # 9833, the same id in 2017, 2022 and 2026
+        "lesbian romance",  # two live ids under one name: 249665 (2022) and 319872 (2026)
+    ), "Women who love women, from slow-burn period romance to messy modern heartbreak."),
+    SeedTag("gay", "Gay", "lagoon", (
+        "gay",  # 237 (2017) and 264384 (2022)
+        "gay theme",  # 258533 (2022): TMDb's label for films about gay life
+        "gay romance",  # 282983 (2022)
+        "gay youth",  # 247821 (2022): coming-of-age stories
+        # "gay relationship" and "gay man" were seen only in 2017: dropped.
+    ), "Men who love men: first kisses, chosen families and the long road to pride."),
+    SeedTag("bisexual", "Bisexual", "twilight", (
+        "bisexual",  # 154937 (2017) and 293284 (2022, a complete page of five results)
+        "bisexuality",  # 3183, the same id in 2017 and 2022
+        "bisexual woman",  # 178316 (2017) and 287417 (2022)
+        "bisexual man",  # 168812, the same id in 2017 and 2022
+        "bisexual male lead",  # 283117 (2022)
+    ), "Attraction beyond one gender, told without the usual punchlines."),
+    SeedTag("pansexuality", "Pansexuality", "solar", (
+        # Neither name appears in our facts: kept because they are the identity's own words,
+        # and the health page says plainly when TMDb has no such keyword.
+        "pansexual",
+        "pansexuality",
+        "gender identity",  # 210039 (2017 and 2022): attraction that looks past gender
+        # "bisexuality" made this list a copy of Bisexual, and "sexual identity" was seen only in 2017.
+    ), "Love that looks past gender altogether, and the stories circling that freedom."),
+    SeedTag("asexual", "Asexual", "nebula", (
+        "asexuality",  # 247099: the only keyword TMDb's 2022 search for "asexual" returned
+        # "asexual" and "aromantic" matched no keyword in any source: dropped until TMDb has them.
+    ), "Ace and aro perspectives: intimacy, friendship and desire on their own terms."),
+    SeedTag("non-binary", "Non-binary", "comet", (
+        "non-binary",  # 252909 (2022)
+        "genderqueer",  # 266529 (2022)
+        "gender identity",  # 210039 (2017 and 2022)
+    ), "Outside the binary and at home there: genderqueer and non-binary stories."),
+    SeedTag("drag", "Drag", "glitter", (
+        # All three were seen only in 2017, but no 2022 search asked for "drag", so nothing says
+        # they are gone: kept, and the health page flags any that TMDb no longer has.
+        "drag queen",  # 824 (2017)
+        "drag kings",  # 199911 (2017)
+        "drag",  # 171636 (2017)
+    ), "Wigs, heels, stubble and spotlight: the art, the families and the fights of drag."),
 )
 
 

@@ -7,6 +7,7 @@ right here when CELERY_BROKER_URL is unset.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 
@@ -14,7 +15,7 @@ from celery import Celery, Task, shared_task
 from flask import Flask, current_app
 from sqlalchemy import select
 
-from qwir import catalog
+from qwir import catalog, retention
 from qwir.catalog import SyncAlreadyRunning
 from qwir.extensions import cache, db
 from qwir.models import IdentityTag, SyncAudit, utcnow
@@ -53,6 +54,8 @@ def _beat_schedule(hours: float) -> dict:
     return {
         "sync-featured-tags": {"task": "qwir.sync_featured_tags", "schedule": every},
         "refresh-keywords": {"task": "qwir.refresh_keywords", "schedule": every},
+        # TMDb's six-month limit is counted in days: once a day is plenty.
+        "enforce-tmdb-retention": {"task": "qwir.enforce_retention", "schedule": dt.timedelta(days=1)},
     }
 
 
@@ -98,6 +101,12 @@ def refresh_keywords() -> dict[str, list[int]]:
                 db.session.rollback()
                 log.warning("keywords of %s not refreshed: %s", tag.slug, type(error).__name__)
     return resolved
+
+
+@shared_task(name="qwir.enforce_retention")
+def enforce_retention() -> dict[str, int]:
+    """Refresh, flag or drop TMDb data so none is kept past six months."""
+    return dataclasses.asdict(retention.run_retention(current_app.config, cache=cache))
 
 
 # What the web layer and the CLI call ------------------------------------------------------------

@@ -75,6 +75,11 @@ def image_base_url(live: bool) -> str:
     return LIVE_IMAGE_BASE_URL if live else SANDBOX_IMAGE_BASE_URL
 
 
+def item_poster_sources(item: MediaItem, fallback_base_url: str) -> PosterSources | None:
+    """Posters from the image host stored with the item at its sync; older rows use the fallback."""
+    return poster_sources(item.poster_path, item.image_base_url or fallback_base_url)
+
+
 def poster_sources(poster_path: str | None, base_url: str) -> PosterSources | None:
     """A w342 `src` and a `srcset` over TMDb's w185/w342/w500 poster sizes; None without a poster."""
     if not poster_path:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from flask import (
     Blueprint,
     abort,
@@ -12,9 +14,10 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from qwir import catalog, curation, curators, tasks, title_notes
+from qwir import catalog, curation, curators, spotlight_health, tasks, title_notes
 from qwir.content_notes import CONTENT_NOTES, notes_from_keywords
 from qwir.extensions import cache, db, login_manager
 from qwir.htmx import hx_redirect, hx_trigger, vary_on_htmx, wants_fragment
@@ -73,7 +76,7 @@ def _navigate(url: str):
 def dashboard():
     """Every identity tag with its keywords, last sync and lists."""
     return render_template(
-        "admin/dashboard.html", tags=curation.all_tags(), latest=curation.latest_audits_by_tag()
+        "admin/dashboard.html", tags=curation.all_tags(), latest=curation.latest_audits_by_list()
     )
 
 
@@ -97,12 +100,19 @@ def create_tag():
 @bp.get("/tags/<slug>")
 def tag_detail(slug: str):
     """One tag: settings, resolved keywords, its spotlight lists with overrides, recent syncs."""
-    tag = _tag_or_404(slug)
+    return _render_tag_page(_tag_or_404(slug))
+
+
+def _render_tag_page(tag, panel_errors: dict | None = None):
+    """The full tag page; `panel_errors` maps a media type to what its panel reports."""
+    panel_errors = panel_errors or {}
     audits = curation.audit_page(tag_slug=tag.slug, status=None, page=1).items[:5]
-    panels = [_list_panel_context(tag, media_type) for media_type in tag.media_types or []]
-    return render_template(
-        "admin/tag.html", tag=tag, audits=audits, running=_running_by_media(tag), panels=panels
+    panels = [{**_list_panel_context(tag, media_type), **panel_errors.get(media_type, {})}
+              for media_type in tag.media_types or []]
+    html = render_template(
+        "admin/tag.html", tag=tag, audits=audits, latest=curation.latest_audits_by_list(tag), panels=panels
     )
+    return vary_on_htmx(make_response(html))
 
 
 @bp.get("/tags/<slug>/edit")
@@ -131,7 +141,9 @@ def _render_tag_form(form, tag):
 
 @bp.get("/keywords/preview")
 def keyword_preview():
-    """What TMDb (or the sandbox) finds for the keyword names being typed."""
+    """What TMDb (or the sandbox) finds for the keyword names being typed (for the tag form only)."""
+    if not wants_fragment():
+        abort(404, description="The keyword preview is part of the tag form.")
     names = curation.split_keyword_names(request.args.get("keyword_names", ""))
     try:
         with build_tmdb_client(current_app.config, cache=cache) as client:
@@ -143,10 +155,6 @@ def keyword_preview():
 
 
 # ---------------------------------------------------------------- syncs
-
-
-def _running_by_media(tag) -> dict[str, SyncAudit]:
-    return {audit.media_type: audit for audit in curation.running_audits(tag)}
 
 
 @bp.post("/tags/<slug>/sync")
@@ -176,9 +184,13 @@ def regenerate_all():
 
 @bp.get(f"/syncs/<{ROW_ID}:audit_id>")
 def sync_status(audit_id: int):
-    """The progress of one sync; polled every second until it ends."""
+    """The progress of one sync; polled every second until it ends. Opened directly: its tag's page."""
     audit = db.session.get(SyncAudit, audit_id) or abort(404, description="No such sync.")
-    return _sync_status(audit)
+    if not wants_fragment():
+        if audit.tag is None:
+            abort(404, description="This sync's tag no longer exists.")
+        return _render_tag_page(audit.tag)
+    return vary_on_htmx(_sync_status(audit))
 
 
 def _sync_status(audit: SyncAudit):
@@ -197,7 +209,7 @@ def list_panel(slug: str, media_type: str):
     tag = _tag_or_404(slug)
     if media_type not in (tag.media_types or []):
         abort(404, description=f"{tag.name} has no {media_type} list.")
-    return _render_list_panel(tag, media_type)
+    return _answer_panel(tag, media_type)
 
 
 def _list_panel_context(tag, media_type: str) -> dict:
@@ -206,9 +218,20 @@ def _list_panel_context(tag, media_type: str) -> dict:
     return {"media_type": media_type, "media_list": media_list, "overrides": overrides}
 
 
-def _render_list_panel(tag, media_type: str, error: str = ""):
-    context = _list_panel_context(tag, media_type)
-    return render_template("admin/_list_panel.html", tag=tag, error=error, **context)
+def _answer_panel(tag, media_type: str, status: int = 200, **problem):
+    """The list panel for htmx; for a plain request (no script, or the URL opened directly) the tag page.
+
+    A plain POST that worked is sent back to the tag page with a redirect, so a reload repeats nothing.
+    """
+    if wants_fragment():
+        context = {**_list_panel_context(tag, media_type), "error": "", "confirm": None, **problem}
+        html = render_template("admin/_list_panel.html", tag=tag, **context)
+        return vary_on_htmx(make_response(html, status))
+    if request.method == "POST" and status < 400:
+        return redirect(url_for("admin.tag_detail", slug=tag.slug), code=303)
+    response = _render_tag_page(tag, {media_type: problem})
+    response.status_code = status
+    return response
 
 
 def _list_and_item(slug: str, item_id: int):
@@ -221,13 +244,21 @@ def _list_and_item(slug: str, item_id: int):
 def pin(slug: str, item_id: int):
     """Pin a title to a position (1 is first); it keeps that place through regenerations."""
     media_list, item = _list_and_item(slug, item_id)
+    tag, media_type = media_list.tag, media_list.media_type
     last = max(len(media_list.entries), 1)
     position = whole_number(request.form.get("position", "").strip(), low=1, high=last)
     if position is None:
-        message = f"Give {item.title} a position from 1 to {last}."
-        return _render_list_panel(media_list.tag, media_list.media_type, message), 422
+        message = _("Give %(title)s a position from 1 to %(last)d.", title=item.title, last=last)
+        return _answer_panel(tag, media_type, 422, error=message)
+    try:
+        catalog.check_pin(media_list, item, confirmed=request.form.get("confirm") == "yes")
+    except catalog.PinRefused as refused:
+        return _answer_panel(tag, media_type, 422, error=str(refused))
+    except catalog.PinNeedsConfirmation as question:
+        confirm = {"item": item, "position": position}
+        return _answer_panel(tag, media_type, 409, error=str(question), confirm=confirm)
     catalog.pin_item(media_list, item, position - 1)
-    return _render_list_panel(media_list.tag, media_list.media_type)
+    return _answer_panel(tag, media_type)
 
 
 @bp.post(f"/lists/<slug>/items/<{ROW_ID}:item_id>/hide")
@@ -235,15 +266,39 @@ def hide(slug: str, item_id: int):
     """Hide a title from this list, now and after every regeneration."""
     media_list, item = _list_and_item(slug, item_id)
     catalog.hide_item(media_list, item)
-    return _render_list_panel(media_list.tag, media_list.media_type)
+    return _answer_panel(media_list.tag, media_list.media_type)
 
 
 @bp.post(f"/lists/<slug>/items/<{ROW_ID}:item_id>/clear")
 def clear(slug: str, item_id: int):
-    """Undo a pin or a hide: the title goes back to where TMDb ranks it."""
+    """Undo a pin or a hide: the title goes back at once to where TMDb ranked it at the last sync."""
     media_list, item = _list_and_item(slug, item_id)
     catalog.clear_override(media_list, item)
-    return _render_list_panel(media_list.tag, media_list.media_type)
+    return _answer_panel(media_list.tag, media_list.media_type)
+
+
+# ---------------------------------------------------------------- spotlight health
+
+
+@bp.get("/tags/<slug>/health")
+def health(slug: str):
+    """How a tag's spotlights are doing: keywords, size, overlap, excluded titles, data age."""
+    report = spotlight_health.spotlight_health(_tag_or_404(slug))
+    return render_template("admin/health.html", tag=report.tag, report=report)
+
+
+@bp.post(f"/lists/<slug>/excluded/<{ROW_ID}:tmdb_id>")
+def keep_excluded(slug: str, tmdb_id: int):
+    """Keep a title the explicit-content exclusion removed (or stop keeping it), then regenerate the list."""
+    media_list = _list_or_404(slug)
+    try:
+        catalog.keep_excluded_title(media_list, tmdb_id, keep=request.form.get("keep") != "no")
+    except ValueError as error:
+        abort(404, description=str(error))
+    # A sync already running may miss the change; the next one applies it.
+    with contextlib.suppress(tasks.SyncAlreadyRunning):
+        tasks.queue_sync(media_list.tag, media_type=media_list.media_type, trigger="admin")
+    return _navigate(url_for("admin.health", slug=media_list.tag.slug))
 
 
 @bp.post(f"/lists/<slug>/items/<{ROW_ID}:item_id>/notes")
@@ -254,9 +309,9 @@ def notes(slug: str, item_id: int):
         chosen, text = title_notes.parse_notes(request.form)
     except title_notes.InvalidNotes as invalid:
         message = f"Notes for {item.title}: " + "; ".join(invalid.errors.values())
-        return _render_list_panel(media_list.tag, media_list.media_type, message), 422
+        return _answer_panel(media_list.tag, media_list.media_type, 422, error=message)
     title_notes.set_title_notes(item, chosen, text, curator=_curator(), source="admin")
-    return _render_list_panel(media_list.tag, media_list.media_type)
+    return _answer_panel(media_list.tag, media_list.media_type)
 
 
 @bp.get("/notes")
@@ -289,6 +344,8 @@ def clear_cache(slug: str):
     tag = _tag_or_404(slug)
     with build_tmdb_client(current_app.config, cache=cache) as client:
         cleared = curation.clear_tag_cache(tag, client)
+    if not wants_fragment():
+        return redirect(url_for("admin.tag_detail", slug=tag.slug), code=303)
     return render_template("admin/_cache_cleared.html", tag=tag, cleared=cleared)
 
 

@@ -7,16 +7,18 @@ that protects the cookie-authenticated admin forms.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, request, url_for
+from flask import Blueprint, current_app, g, render_template, request, url_for
+from pydantic import BaseModel, ValidationError
 
-from qwir import curation, curators, serializers, tasks, title_notes, widgets
+from qwir import api_models, curation, curators, spotlight_health, tasks, title_notes, widgets
 from qwir.errors import problem
 from qwir.extensions import csrf, db
 from qwir.models import MEDIA_TYPES, SyncAudit
-from qwir.openapi import openapi_document
+from qwir.openapi import API_DOCS_CSP, openapi_document
 from qwir.preferences import InvalidPreferences, Preferences, parse_preferences
 from qwir.security import client_address, token_throttle
 from qwir.validation import MAX_ROW_ID, whole_number
+from qwir.widgets import image_base_url, item_poster_sources
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -79,22 +81,46 @@ def _json_object() -> dict:
 # ---------------------------------------------------------------- public reads
 
 
+def _json(model: BaseModel, status: int = 200, headers: dict | None = None):
+    """A response model as JSON: the shape the OpenAPI document promises, by construction."""
+    response = current_app.json.response(model.model_dump(mode="json"))
+    response.status_code = status
+    response.headers.update(headers or {})
+    return response
+
+
 @bp.get("/openapi.json")
 def openapi():
     """The OpenAPI 3.1 description of this API."""
     return openapi_document()
 
 
+@bp.get("/docs")
+def docs():
+    """The OpenAPI document as a readable page (Redoc, served from our own static files)."""
+    response = current_app.make_response(render_template("api/docs.html"))
+    response.headers["Content-Security-Policy"] = API_DOCS_CSP
+    return response
+
+
 @bp.get("/tags")
 def list_tags():
     """Every identity tag with its spotlight lists."""
-    return {"tags": [serializers.tag_json(tag) for tag in curation.all_tags()]}
+    return _json(api_models.TagList(tags=[api_models.Tag.of(tag) for tag in curation.all_tags()]))
 
 
 @bp.get("/tags/<slug>")
 def get_tag(slug: str):
     """One identity tag."""
-    return serializers.tag_json(_tag_or_404(slug))
+    return _json(api_models.Tag.of(_tag_or_404(slug)))
+
+
+@bp.get("/tags/<slug>/health")
+def tag_health(slug: str):
+    """How a tag's spotlights are doing, with warnings for curators (curators only)."""
+    require_curator_token()
+    report = spotlight_health.spotlight_health(_tag_or_404(slug))
+    return _json(api_models.SpotlightHealth.of(report))
 
 
 def _tag_or_404(slug: str):
@@ -126,7 +152,12 @@ def _limit() -> int:
     return limit
 
 
-def _not_ready(slug: str) -> ApiProblem:
+def _not_ready(slug: str, tag) -> ApiProblem:
+    db.session.refresh(tag)  # an in-process first sync has just written its keyword resolution
+    if curation.keywords_match_nothing(tag):
+        # Waiting would never help: no sync can run until a curator changes the keyword names.
+        return ApiProblem(404, "Not Found", f"The list {slug!r} cannot be generated: none of the keyword "
+                                            f"names of {tag.name} matches a TMDb keyword.")
     return ApiProblem(
         503, "Service Unavailable",
         f"The list {slug!r} has not been generated yet and TMDb could not provide it; try again soon.",
@@ -143,8 +174,30 @@ def get_list(slug: str):
     except widgets.NotFound as error:
         raise ApiProblem(404, "Not Found", str(error)) from None
     if found.pending:
-        raise _not_ready(slug)
-    return serializers.list_json(found)
+        raise _not_ready(slug, found.tag)
+    return _json(_spotlight_list(found))
+
+
+def _titles(items, source_live: bool) -> list[api_models.Title]:
+    fallback = image_base_url(source_live)
+    titles = []
+    for item in items:
+        poster = item_poster_sources(item, fallback)
+        titles.append(api_models.Title.of(item, poster.src if poster else None))
+    return titles
+
+
+def _from_live_tmdb(tag, list_slug: str) -> bool:
+    """For items stored before each kept its own image host: their list's source decides."""
+    return any(media_list.slug == list_slug and media_list.source == "live" for media_list in tag.lists)
+
+
+def _spotlight_list(found) -> api_models.SpotlightList:
+    return api_models.SpotlightList(
+        slug=found.tag.list_slug(found.media_type), title=found.title, tag=found.tag.slug,
+        media_type=found.media_type,
+        generated_at=api_models._utc(found.generated_at), filtered_out=found.filtered_out,
+        items=_titles(found.items, _from_live_tmdb(found.tag, found.slug)))
 
 
 @bp.get("/tags/<slug>/random")
@@ -156,10 +209,11 @@ def random_pick(slug: str):
         raise ApiProblem(404, "Not Found", f"{tag.name} has no {media_type} spotlight.")
     pick = widgets.random_pick(tag.list_slug(media_type), preferences)
     if pick.carousel.pending:
-        raise _not_ready(pick.slug)
+        raise _not_ready(pick.slug, tag)
     if pick.item is None:
         raise ApiProblem(404, "Not Found", "No title in this spotlight passes the given filters.")
-    return serializers.pick_json(tag, pick)
+    (title,) = _titles([pick.item], _from_live_tmdb(tag, pick.slug))
+    return _json(api_models.RandomPick(tag=tag.slug, list=pick.slug, item=title))
 
 
 def _title_or_404(media_type: str, tmdb_id: int):
@@ -173,7 +227,7 @@ def _title_or_404(media_type: str, tmdb_id: int):
 @bp.get("/titles/<media_type>/<int:tmdb_id>/notes")
 def get_title_notes(media_type: str, tmdb_id: int):
     """A title's content notes: from its TMDb keywords and from curators."""
-    return serializers.notes_json(_title_or_404(media_type, tmdb_id))
+    return _json(api_models.TitleNotes.of(_title_or_404(media_type, tmdb_id)))
 
 
 # ---------------------------------------------------------------- curator writes
@@ -185,12 +239,12 @@ def put_title_notes(media_type: str, tmdb_id: int):
     curator = require_curator_token()
     item = _title_or_404(media_type, tmdb_id)
     try:
-        notes, text = title_notes.parse_notes(_json_object())
-    except title_notes.InvalidNotes as invalid:
-        raise ApiProblem(422, "Unprocessable Content", "Some fields are not valid; nothing was saved.",
-                         errors=invalid.errors) from None
+        change = api_models.TitleNotesChange.model_validate(_json_object())
+    except ValidationError as invalid:
+        raise _invalid_body(invalid) from None
+    notes, text = title_notes.parse_notes(change.model_dump())  # in vocabulary order
     title_notes.set_title_notes(item, notes, text, curator=curator, source="api")
-    return serializers.notes_json(item)
+    return _json(api_models.TitleNotes.of(item))
 
 
 @bp.post("/tags")
@@ -205,10 +259,7 @@ def create_tag():
     tag = curation.create_tag(data)
     if tag is None:
         raise _invalid(data)
-    response = current_app.json.response(serializers.tag_json(tag))
-    response.status_code = 201
-    response.headers["Location"] = url_for("api.get_tag", slug=tag.slug)
-    return response
+    return _json(api_models.Tag.of(tag), 201, {"Location": url_for("api.get_tag", slug=tag.slug)})
 
 
 @bp.patch("/tags/<slug>")
@@ -220,7 +271,7 @@ def update_tag(slug: str):
     if not curation.update_tag(tag, data):
         db.session.rollback()
         raise _invalid(data)
-    return serializers.tag_json(tag)
+    return _json(api_models.Tag.of(tag))
 
 
 def _invalid(data: curation.TagInput) -> ApiProblem:
@@ -238,17 +289,23 @@ def start_sync(slug: str):
         audit = tasks.queue_sync(tag, media_type=media_type, trigger="api")
     except tasks.SyncAlreadyRunning as running:
         raise _already_running(tag, running.audit) from None
-    response = current_app.json.response(serializers.audit_json(audit))
-    response.status_code = 202
-    response.headers["Location"] = url_for("api.get_sync", audit_id=audit.id)
-    return response
+    return _json(api_models.Sync.of(audit), 202, {"Location": url_for("api.get_sync", audit_id=audit.id)})
+
+
+def _invalid_body(invalid: ValidationError) -> ApiProblem:
+    return ApiProblem(422, "Unprocessable Content", "The request body is not valid.",
+                      errors={str(e["loc"][0]) if e["loc"] else "body": e["msg"] for e in invalid.errors()})
 
 
 def _sync_media_type(tag) -> str:
     body = request.get_json(silent=True) if request.content_length else {}
     if not isinstance(body, dict):
         raise ApiProblem(400, "Bad Request", "The request body, when given, must be a JSON object.")
-    media_type = body.get("media_type", "movie" if "movie" in (tag.media_types or []) else "tv")
+    try:
+        wanted = api_models.SyncRequest.model_validate(body).media_type
+    except ValidationError as invalid:
+        raise _invalid_body(invalid) from None
+    media_type = wanted or ("movie" if "movie" in (tag.media_types or []) else "tv")
     if media_type not in (tag.media_types or []):
         raise ApiProblem(422, "Unprocessable Content", f"{tag.name} has no {media_type!r} list.",
                          errors={"media_type": "Choose one of the tag's media types."})
@@ -268,4 +325,4 @@ def get_sync(audit_id: int):
     audit = db.session.get(SyncAudit, audit_id) if audit_id <= MAX_ROW_ID else None
     if audit is None:
         raise ApiProblem(404, "Not Found", f"No sync with id {audit_id}.")
-    return serializers.audit_json(audit)
+    return _json(api_models.Sync.of(audit))

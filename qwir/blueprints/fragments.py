@@ -12,6 +12,7 @@ from qwir.embedding import allow_embedding, embedding_origin, external_url_for
 from qwir.extensions import cache
 from qwir.htmx import conditional
 from qwir.preferences import load_preferences
+from qwir.tmdb_wiring import tmdb_source
 from qwir.validation import whole_number
 
 bp = Blueprint("fragments", __name__, url_prefix="/fragments")
@@ -26,14 +27,15 @@ def links_for_host_pages() -> dict:
     if embedding_origin() is None:
         return {}
     base = request.host_url.rstrip("/")
-    live = bool(current_app.config.get("TMDB_API_KEY"))
-    image_base = widgets.image_base_url(live)
-    if image_base.startswith("/"):
-        image_base = base + image_base
-    return {
-        "url_for": external_url_for,
-        "poster_sources": lambda path: widgets.poster_sources(path, image_base),
-    }
+    fallback = widgets.image_base_url(tmdb_source(current_app.config) == "live")
+
+    def absolute_poster_sources(item):
+        image_base = item.image_base_url or fallback
+        if image_base.startswith("/"):
+            image_base = base + image_base
+        return widgets.poster_sources(item.poster_path, image_base)
+
+    return {"url_for": external_url_for, "poster_sources": absolute_poster_sources}
 
 
 def _variant(etag: str) -> str:

@@ -9,6 +9,7 @@ from sqlalchemy import select, text
 
 from qwir.extensions import cache, db
 from qwir.models import SyncAudit
+from qwir.tmdb_wiring import tmdb_source
 
 bp = Blueprint("health", __name__)
 
@@ -54,7 +55,7 @@ def cache_state() -> str:
 
 def tmdb_state() -> dict:
     """Where TMDb answers come from and how the last sync went, from the audit log alone."""
-    source = "live" if current_app.config.get("TMDB_API_KEY") else "sandbox"
+    source = tmdb_source(current_app.config)
     state = {"source": source, "last_sync_status": None, "last_sync_at": None, "last_success_at": None}
     try:
         last = db.session.scalars(_finished_syncs().limit(1)).first()

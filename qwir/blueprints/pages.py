@@ -7,7 +7,7 @@ from functools import partial
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from werkzeug.exceptions import BadRequest, NotFound
 
-from qwir import widgets
+from qwir import discretion, widgets
 from qwir.content_notes import CONTENT_NOTES
 from qwir.errors import handle_http_error
 from qwir.htmx import conditional, hx_trigger, vary_on_htmx, wants_fragment
@@ -21,6 +21,7 @@ from qwir.preferences import (
     preferences_remembered,
     save_preferences,
 )
+from qwir.tmdb_wiring import tmdb_source
 from qwir.validation import ROW_ID
 
 bp = Blueprint("pages", __name__)
@@ -32,13 +33,13 @@ RELOAD_EVENT = "qwir:reload"
 @bp.app_context_processor
 def member_context() -> dict:
     """What every template (ours and the admin's) may use: preferences, demo notice, image helpers."""
-    live = bool(current_app.config.get("TMDB_API_KEY"))
+    live = tmdb_source(current_app.config) == "live"
     image_base = widgets.image_base_url(live)
     return {
         "preferences": load_preferences(),
         "demo_catalog": not live,
         "wants_fragment": wants_fragment,
-        "poster_sources": lambda path: widgets.poster_sources(path, image_base),
+        "poster_sources": lambda item: widgets.item_poster_sources(item, image_base),
     }
 
 
@@ -80,6 +81,10 @@ def planet(slug: str):
     query = widgets.parse_planet_query(request.args)
     found = widgets.planet(slug, load_preferences(), query)
     fragment = wants_fragment()
+    opaque = discretion.opaque_tag_id(found.tag)
+    if load_preferences().discreet and slug != opaque and not fragment:
+        # An address with an identity word in it (a bookmark) gives way to the opaque one.
+        return redirect(url_for("pages.planet", slug=opaque, **request.args), code=303)
     template = "planets/_results.html" if fragment else "planets/planet.html"
     render = partial(render_template, template, planet=found, sorts=widgets.PLANET_SORTS)
     response = conditional(f"{found.etag}-{int(fragment)}", render)

@@ -30,7 +30,8 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.themoviedb.org/3"
 MOVIE_APPEND = ("credits", "external_ids", "watch/providers", "release_dates", "keywords")
-TV_APPEND = ("credits", "external_ids", "watch/providers", "content_ratings", "keywords")
+# A series' `credits` cover only its latest season; `aggregate_credits` cover every season.
+TV_APPEND = ("aggregate_credits", "external_ids", "watch/providers", "content_ratings", "keywords")
 MAX_PAGE = 500
 MAX_APPEND = 20
 MEDIA_TYPES = ("movie", "tv")

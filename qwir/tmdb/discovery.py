@@ -7,6 +7,7 @@ discover 5 min, details 12 h), so repeating a resolution or a hydration inside t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from collections.abc import Callable, Collection, Iterable, Iterator
@@ -20,7 +21,9 @@ from qwir.tmdb.errors import TmdbNotFoundError, TmdbRateLimitError, TmdbUnavaila
 from qwir.tmdb.normalize import MediaDetails
 
 MAX_DISCOVER_PAGE = 500  # TMDb answers page > 500 with an error (code 22)
-DEFAULT_KEYWORD_SEARCH_PAGES = 3
+# /search/keyword matches substrings and has been seen ordering its answer by id, so an exact name
+# can sit on any page: resolution reads every page, up to this bound (400 names containing the query).
+MAX_KEYWORD_SEARCH_PAGES = 20
 DEFAULT_EXTRA_PAGES = 3  # how far a maturity re-check may over-fetch to fill a list
 
 # TMDb's US scales, mildest first: `certification.lte` and our own re-check compare positions here.
@@ -127,36 +130,46 @@ def _sort_for(media_type: str, sort_by: str) -> str:
 # Keyword resolution ----------------------------------------------------------------------------
 
 
-def resolve_keyword(client, name: str, *, max_pages: int = DEFAULT_KEYWORD_SEARCH_PAGES) -> list[Keyword]:
-    """Every keyword whose name equals `name` (case-insensitive), paging search a bounded number of pages.
+def resolve_keyword(client, name: str, *, max_pages: int = MAX_KEYWORD_SEARCH_PAGES) -> list[Keyword]:
+    """Every keyword whose name equals `name` (case-insensitive), in id order, from every page search has.
 
-    TMDb keeps several ids under one name (old and new "lesbian"), so all exact matches count;
-    paging stops at the first page that holds any, since search ranks exact names first.
+    TMDb keeps several ids under one name ("lesbian romance" 249665 and 319872), and its search
+    has been seen ordering by id rather than by relevance, so no page can be skipped: the first
+    answer says how many pages there are, and the rest are read (each cached by the client).
     """
-    wanted = name.strip().casefold()
-    page, total_pages = 1, 1
-    while page <= min(total_pages, max_pages):
-        answer = client.search_keywords(name.strip(), page=page)
-        matches = [Keyword(int(r["id"]), r["name"]) for r in answer.get("results") or []
-                   if str(r.get("name", "")).strip().casefold() == wanted]
-        if matches:
-            return matches
-        total_pages = int(answer.get("total_pages") or 0)
-        page += 1
-    return []
+    query = name.strip()
+    first = client.search_keywords(query, page=1)
+    last_page = min(_whole(first.get("total_pages")), max_pages)
+    answers = [first, *(client.search_keywords(query, page=page) for page in range(2, last_page + 1))]
+    wanted = query.casefold()
+    matches = {int(r["id"]): Keyword(int(r["id"]), str(r["name"]))
+               for answer in answers for r in answer.get("results") or []
+               if str(r.get("name", "")).strip().casefold() == wanted}
+    return [matches[keyword_id] for keyword_id in sorted(matches)]
 
 
-def resolve_keywords(client, names: Iterable[str], *, max_pages: int = DEFAULT_KEYWORD_SEARCH_PAGES,
-                     max_workers: int | None = None) -> list[Keyword]:
-    """Resolve several names (synonyms) at once; ids de-duplicated, in the order of the names."""
+def _whole(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 1
+
+
+def resolve_keyword_names(client, names: Iterable[str], *, max_pages: int = MAX_KEYWORD_SEARCH_PAGES,
+                          max_workers: int | None = None) -> dict[str, list[Keyword]]:
+    """Each name (trimmed, de-duplicated, in order) with the keywords it resolved to; [] when none."""
     names = [n for n in dict.fromkeys(n.strip() for n in names) if n]
     if not names:
-        return []
+        return {}
     workers = min(len(names), max_workers or connection_cap(client))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         per_name = list(pool.map(lambda n: resolve_keyword(client, n, max_pages=max_pages), names))
+    return dict(zip(names, per_name, strict=True))
+
+
+def resolve_keywords(client, names: Iterable[str], *, max_pages: int = MAX_KEYWORD_SEARCH_PAGES,
+                     max_workers: int | None = None) -> list[Keyword]:
+    """Resolve several names (synonyms) at once; ids de-duplicated, in the order of the names."""
+    per_name = resolve_keyword_names(client, names, max_pages=max_pages, max_workers=max_workers)
     seen: dict[int, Keyword] = {}
-    for keywords in per_name:
+    for keywords in per_name.values():
         for keyword in keywords:
             seen.setdefault(keyword.id, keyword)
     return list(seen.values())
@@ -341,6 +354,22 @@ def collect_titles(client, media_type: str, filters: DiscoverFilters, *, count: 
             else:
                 collection.dropped_for_maturity += 1
     return collection
+
+
+def excluded_by_keywords(client, media_type: str, filters: DiscoverFilters) -> list[dict[str, Any]]:
+    """The titles of discover's first page that `filters.without_keywords` removed, with their rank.
+
+    Both answers share TMDb's order, so a title on the unfiltered first page and missing from the
+    filtered one was left out by the excluded keywords (the filtered page is already cached).
+    """
+    if not filters.without_keywords:
+        return []
+    kept = {r.get("id") for r in _discover_page(client, media_type, filters, 1).get("results") or []}
+    unfiltered = dataclasses.replace(filters, without_keywords=())
+    results = _discover_page(client, media_type, unfiltered, 1).get("results") or []
+    return [{"tmdb_id": int(r["id"]), "title": str(r.get("title") or r.get("name") or ""),
+             "date": str(r.get("release_date") or r.get("first_air_date") or ""), "rank": rank}
+            for rank, r in enumerate(results) if r.get("id") not in kept]
 
 
 def _page_budget(count: int, max_extra_pages: int) -> int:

@@ -158,6 +158,7 @@ def normalize_movie(
         year=release_date.year if release_date else None,
         runtime=_minutes(payload.get("runtime")),
         directors=directors(payload.get("credits")),
+        cast=top_cast(payload.get("credits")),
         imdb_id=imdb_id(payload),
         certification=certification,
         certification_region=region if certification else None,
@@ -182,6 +183,7 @@ def normalize_tv(
         year=first_air_date.year if first_air_date else None,
         runtime=episode_runtime(payload),
         directors=creators(payload.get("created_by")),
+        cast=series_cast(payload),
         imdb_id=imdb_id(payload),
         certification=certification,
         certification_region=region if certification else None,
@@ -211,7 +213,6 @@ def _shared_fields(payload: Mapping[str, Any], region: str, images: ImageConfig)
         "backdrop_path": backdrop_path,
         "poster_url": images.poster_url(poster_path),
         "backdrop_url": images.backdrop_url(backdrop_path),
-        "cast": top_cast(payload.get("credits")),
         "providers": providers_for_region(payload.get("watch/providers"), region),
         "vote_average": _number(payload.get("vote_average"), float),
         "vote_count": _number(payload.get("vote_count"), int),
@@ -272,6 +273,33 @@ def top_cast(credits: Any, limit: int = TOP_CAST_LIMIT) -> list[CastMember]:
         )
         for person in people[:limit]
     ]
+
+
+def series_cast(payload: Mapping[str, Any], limit: int = TOP_CAST_LIMIT) -> list[CastMember]:
+    """A series' cast over all its seasons (`aggregate_credits`), else its latest season's (`credits`).
+
+    Aggregate entries carry `roles` instead of one `character`: the role with most episodes is shown.
+    """
+    if "aggregate_credits" not in payload:
+        return top_cast(payload.get("credits"), limit)
+    cast = _list(_mapping(payload.get("aggregate_credits")).get("cast"))
+    people = sorted((p for p in cast if isinstance(p, Mapping) and _text(p.get("name"))), key=_billing)
+    return [
+        CastMember(
+            name=_text(person["name"]),
+            character=_main_role(person.get("roles")),
+            profile_path=_text(person.get("profile_path")) or None,
+        )
+        for person in people[:limit]
+    ]
+
+
+def _main_role(roles: Any) -> str | None:
+    named = [r for r in _list(roles) if isinstance(r, Mapping) and _text(r.get("character"))]
+    if not named:
+        return None
+    main = max(named, key=lambda r: _number(r.get("episode_count"), int) or 0)
+    return _text(main["character"])
 
 
 def imdb_id(payload: Mapping[str, Any]) -> str | None:

@@ -141,10 +141,33 @@
     root.classList.remove("exiting");
   });
 
+  // Share: the system share sheet where there is one, else copy the link and say so.
+  function share(link) {
+    var url = link.href;
+    if (navigator.share) {
+      navigator.share({ title: link.getAttribute("data-share-title"), text: link.getAttribute("data-share-text"), url: url })
+        .catch(function () { /* the member closed the share sheet */ });
+      return true;
+    }
+    if (!navigator.clipboard || !window.isSecureContext) return false;
+    navigator.clipboard.writeText(url).then(function () {
+      var copied = link.getAttribute("data-share-copied");
+      var status = link.parentNode.querySelector(".share__status");
+      if (status) status.textContent = copied;
+      announce(copied);
+    }, function () { window.location.href = url; });
+    return true;
+  }
+
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-quick-exit]")) {
       event.preventDefault();
       quickExit();
+      return;
+    }
+    var shareLink = event.target.closest("[data-share]");
+    if (shareLink && share(shareLink)) {
+      event.preventDefault();
       return;
     }
     var railButton = event.target.closest("[data-rail-step]");

@@ -108,13 +108,36 @@ def test_two_writers_of_one_list_never_interleave(pg_app):
         with build_tmdb_client(pg_app.config, cache=cache) as client:
             plan = catalog._plan(lesbian, catalog.ensure_keyword_ids(lesbian, client), 15, "movie",
                                  pg_app.config)
-            titles = catalog._collect(client, plan, catalog.discovery.image_config(client)).titles
+            images = catalog.discovery.image_config(client)
+            titles = catalog._collect(client, plan, images).titles
         db.session.commit()
     answers = [titles, list(reversed(titles))]
-    results = in_threads(pg_app, 2, lambda i: catalog._store_list(plan, answers[i]).id)
+    results = in_threads(pg_app, 2, lambda i: catalog._store_list(plan, answers[i], images, []).id)
     assert results[0] == results[1]
     with pg_app.app_context():
         stored = assert_consistent(results[0])
         by_id = dict(db.session.execute(select(MediaItem.id, MediaItem.tmdb_id)).all())
         order = [by_id[i] for i in stored]
         assert order in ([t.tmdb_id for t in answers[0]], [t.tmdb_id for t in answers[1]])
+
+
+def test_retention_and_health_run_on_postgres(pg_app):
+    import datetime as dt
+
+    from qwir.retention import run_retention
+    from qwir.spotlight_health import spotlight_health
+
+    with pg_app.app_context():
+        gay = db.session.get(IdentityTag, tag_id("gay"))
+        media_list = catalog.generate_media_list_for_identity(gay, limit=4)
+        lost = MediaItem(media_type="movie", tmdb_id=987654321, title="Lost to TMDb")
+        db.session.add(lost)
+        db.session.commit()
+        catalog.pin_item(media_list, lost, 1)
+        lost.fetched_at = dt.datetime.now(dt.UTC) - dt.timedelta(days=200)
+        db.session.commit()
+        list_id = media_list.id
+        report = run_retention(pg_app.config)
+        assert (report.flagged_missing, report.dropped_items) == (1, 1)
+        assert len(assert_consistent(list_id)) == 3
+        assert spotlight_health(gay).lists[0].size == 3

@@ -156,7 +156,7 @@ def test_keyword_resolution_keeps_only_exact_names_ignoring_case(api, client):
     api.get("/search/keyword", params={"query": "lesbian"}).mock(
         return_value=httpx.Response(200, json=keyword_page(results)))
     assert discovery.resolve_keyword(client, "lesbian") == [
-        discovery.Keyword(264386, "Lesbian"), discovery.Keyword(10768, "lesbian")]
+        discovery.Keyword(10768, "lesbian"), discovery.Keyword(264386, "Lesbian")]
 
 
 def test_keyword_resolution_pages_a_bounded_number_of_pages(api, client):
@@ -175,9 +175,9 @@ def test_several_names_resolve_to_one_id_list_without_repeats(api, client):
     api.get("/search/keyword").mock(side_effect=lambda request: httpx.Response(
         200, json=keyword_page(answers[request.url.params["query"]])))
     keywords = discovery.resolve_keywords(client, ["queer", "lgbt", "lgbtq+", "nothing", "queer"])
-    assert [k.id for k in keywords] == [250606, 192761, 158718, 296739]
+    assert [k.id for k in keywords] == [192761, 250606, 158718, 296739]
     filters = DiscoverFilters(with_keywords=tuple(k.id for k in keywords))
-    assert filters.params("movie")["with_keywords"] == "250606|192761|158718|296739"
+    assert filters.params("movie")["with_keywords"] == "192761|250606|158718|296739"
 
 
 def test_keyword_resolution_is_answered_from_the_cache_the_second_time(api, client):

@@ -11,6 +11,7 @@ from qwir import catalog, tasks
 from qwir.extensions import db
 from qwir.models import IdentityTag, MediaList, SyncAudit
 
+HX = {"HX-Request": "true"}
 ESCAPED_SCRIPT = "&lt;script&gt;alert(&#34;owned&#34;)&lt;/script&gt; Carol"
 
 
@@ -29,7 +30,8 @@ def stored(app):
 
 def admin_urls(app) -> list[tuple[str, str]]:
     """Every admin route with its methods, placeholders filled with plausible values."""
-    values = {"slug": "lesbian", "media_type": "movie", "audit_id": "1", "item_id": "1", "token_id": "1"}
+    values = {"slug": "lesbian", "media_type": "movie", "audit_id": "1", "item_id": "1", "token_id": "1",
+              "tmdb_id": "1"}
     urls = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("admin."):
@@ -72,9 +74,9 @@ def test_a_script_title_from_tmdb_is_text_on_every_admin_view(curator_client, ap
         db.session.commit()
     for url in ("/admin", "/admin/tags/lesbian", "/admin/tags/lesbian/lists/movie", "/admin/audits",
                 "/admin/syncs/1"):
-        page = curator_client.get(url).get_data(as_text=True)
+        page = curator_client.get(url, headers=HX).get_data(as_text=True)
         assert "<script>" not in page, url
-    list_panel = curator_client.get("/admin/tags/lesbian/lists/movie").get_data(as_text=True)
+    list_panel = curator_client.get("/admin/tags/lesbian/lists/movie", headers=HX).get_data(as_text=True)
     assert ESCAPED_SCRIPT in list_panel
 
 
@@ -120,7 +122,8 @@ def test_successful_htmx_save_uses_hx_redirect(curator_client, stored):
 
 
 def test_keyword_preview_searches_the_sandbox(curator_client):
-    page = curator_client.get("/admin/keywords/preview?keyword_names=lesbian").get_data(as_text=True)
+    preview = curator_client.get("/admin/keywords/preview?keyword_names=lesbian", headers=HX)
+    page = preview.get_data(as_text=True)
     assert 'id="keyword-preview"' in page
     assert "exact match" in page
 
@@ -129,7 +132,8 @@ def test_keyword_preview_says_when_tmdb_is_down(curator_client, monkeypatch):
     from qwir.blueprints import admin
 
     monkeypatch.setattr(admin, "build_tmdb_client", failing_tmdb_client)
-    page = curator_client.get("/admin/keywords/preview?keyword_names=lesbian").get_data(as_text=True)
+    preview = curator_client.get("/admin/keywords/preview?keyword_names=lesbian", headers=HX)
+    page = preview.get_data(as_text=True)
     assert "could not be searched" in page
 
 
@@ -142,7 +146,7 @@ def test_regenerate_shows_progress_and_triggers_the_list_reload(curator_client, 
                                    headers={"HX-Request": "true"})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert 'id="sync-lesbian"' in page and "succeeded" in page
+    assert 'id="sync-lesbian-spotlight-1"' in page and "succeeded" in page
     # Jobs run in-process here, so the sync has ended: no more polling, and the list panel reloads.
     assert "every 1s" not in page
     assert response.headers["HX-Trigger"] == "spotlight-changed"
@@ -153,7 +157,7 @@ def test_a_running_sync_is_polled_every_second(curator_client, app):
     with app.app_context():
         audit = catalog.start_sync(db.session.get(IdentityTag, 1), media_type="movie", trigger="cli")
         audit_id = audit.id
-    page = curator_client.get(f"/admin/syncs/{audit_id}").get_data(as_text=True)
+    page = curator_client.get(f"/admin/syncs/{audit_id}", headers=HX).get_data(as_text=True)
     assert 'hx-trigger="every 1s"' in page
     assert 'aria-busy="true"' in page
 
@@ -194,7 +198,7 @@ def test_regenerate_all_queues_every_featured_tag(curator_client, app):
 
 
 def list_titles(client) -> list[str]:
-    page = client.get("/admin/tags/lesbian/lists/movie").get_data(as_text=True)
+    page = client.get("/admin/tags/lesbian/lists/movie", headers=HX).get_data(as_text=True)
     return re.findall(r'<span class="title">([^<]+?)(?: <span| *</span>)', page)
 
 
@@ -203,7 +207,7 @@ def test_pin_hide_and_undo(curator_client, app, stored):
     curator_client.post(f"/admin/lists/{stored}/items/3/pin", data={"position": "1"})
     assert list_titles(curator_client)[0] == "Pariah"
     curator_client.post(f"/admin/lists/{stored}/items/2/hide")
-    panel = curator_client.get("/admin/tags/lesbian/lists/movie").get_data(as_text=True)
+    panel = curator_client.get("/admin/tags/lesbian/lists/movie", headers=HX).get_data(as_text=True)
     assert "Show Me Love" not in list_titles(curator_client)
     assert "Hidden from this list" in panel
     curator_client.post(f"/admin/lists/{stored}/items/2/clear")
@@ -212,7 +216,7 @@ def test_pin_hide_and_undo(curator_client, app, stored):
 
 
 def test_pin_to_an_impossible_position_is_422(curator_client, stored):
-    response = curator_client.post(f"/admin/lists/{stored}/items/3/pin", data={"position": "99"})
+    response = curator_client.post(f"/admin/lists/{stored}/items/3/pin", data={"position": "99"}, headers=HX)
     assert response.status_code == 422
     assert "a position from 1 to 3" in response.get_data(as_text=True)
 
@@ -241,7 +245,7 @@ def test_clearing_a_tags_cache_makes_the_next_sync_ask_tmdb_again(curator_client
     make_tag(app)
     first = curator_client.post("/admin/tags/lesbian/sync", data={"media_type": "movie"})
     assert first.status_code == 303
-    response = curator_client.post("/admin/tags/lesbian/cache/clear")
+    response = curator_client.post("/admin/tags/lesbian/cache/clear", headers=HX)
     page = response.get_data(as_text=True)
     cleared = int(re.search(r"Cleared (\d+) cached", page).group(1))
     assert cleared > 1

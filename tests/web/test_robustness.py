@@ -32,6 +32,7 @@ ONE_AT_A_TIME = ["²", HUGE, "abc"]
 QUERY_PARAMS = [
     "page", "sort", "media", "genre", "decade", "exclude", "saved", "limit", "max_certification",
     "avoid", "media_type", "tag", "status", "keyword_names", "next",
+    "url", "format", "maxwidth", "maxheight", "lang", "v", "q",
 ]
 FORM_FIELDS = [
     *TAG_FIELDS, "position", "label", "media_type", "email", "password", "max_maturity", "avoid",
@@ -49,9 +50,9 @@ PATH_VALUES = {
     "file_name": ["poster-1.svg", "nothing.png", "..%2F..%2Fetc%2Fpasswd", LONG],
     "filename": ["htmx.min.js", "no-such-file.js", LONG],
 }
-LIST_ROUTES = re.compile(r"/(lists|carousel|random)/<slug>")
+LIST_ROUTES = re.compile(r"/(lists|carousel|random|spotlights)/<slug>")
 # Blueprints (and Flask's static route) whose routes the walk visits.
-AREAS = ["pages", "fragments", "health", "auth", "admin", "api", "sandbox_images", "static"]
+AREAS = ["pages", "fragments", "health", "auth", "admin", "api", "sandbox_images", "sharing", "static"]
 PLACEHOLDER = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 
 
@@ -141,7 +142,10 @@ class Walker:
 
     @staticmethod
     def _expected_unavailable(url: str, response) -> bool:
-        """A 503 with Retry-After is the honest answer for a list whose first sync has not finished."""
+        """A 503 with Retry-After is the honest answer for a list whose first sync has not finished;
+        501 is what the oEmbed spec asks for a format other than JSON."""
+        if response.status_code == 501 and url.startswith("/oembed"):
+            return True
         return response.status_code == 503 and "Retry-After" in response.headers and url.startswith("/api/")
 
     @staticmethod

@@ -133,6 +133,19 @@ def _credits(catalog: Catalog, media_type: str, title: Title) -> dict[str, Any]:
     return {"cast": cast, "crew": crew}
 
 
+def _aggregate_credits(catalog: Catalog, media_type: str, title: Title) -> dict[str, Any]:
+    """A series' cast and crew over all seasons: roles and jobs as lists, with episode counts."""
+    cast = [
+        _person(name, "cast")
+        | {"adult": False, "known_for_department": "Acting", "popularity": 0.0,
+           "roles": [{"credit_id": f"qwirdemo{derived.stable_number('role', name) % 16**16:016x}",
+                      "character": "", "episode_count": 1}],
+           "total_episode_count": 1, "order": order}
+        for order, name in enumerate(title["cast"])
+    ]
+    return {"cast": cast, "crew": []}
+
+
 def _cast_member(media_type: str, name: str, order: int) -> dict[str, Any]:
     member = _person(name, "cast") | {"adult": False, "known_for_department": "Acting", "popularity": 0.0}
     if media_type == "movie":
@@ -213,5 +226,6 @@ _SHARED_PARTS: dict[str, Part] = {
 PARTS: dict[str, dict[str, Part]] = {
     "movie": _SHARED_PARTS | {"release_dates": _release_dates, "alternative_titles": _empty({"titles": []})},
     "tv": _SHARED_PARTS
-    | {"content_ratings": _content_ratings, "alternative_titles": _empty({"results": []})},
+    | {"content_ratings": _content_ratings, "alternative_titles": _empty({"results": []}),
+       "aggregate_credits": _aggregate_credits},
 }

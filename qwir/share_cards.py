@@ -1,0 +1,126 @@
+"""Which share card a page gets, its version, and the cached PNG: drawn once per list revision and language.
+
+The version names everything the drawing depends on (lists' revisions, the tag's last edit, the
+language, the design), so a sync makes a new version, a new cache key and a new ETag.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from PIL import Image
+
+from qwir import spotlights, widgets
+from qwir.extensions import cache
+from qwir.models import IdentityTag
+from qwir.preferences import Preferences
+from qwir.share_images import MAX_POSTERS, CardPoster, ShareCard, draw_share_card
+from qwir.tmdb.images import fetch_image
+from qwir.tmdb.sandbox import UnknownImageError
+from qwir.tmdb.sandbox.raster import render_poster_png
+
+DESIGN = "2"  # bump when the drawing changes, so every cached card is drawn again
+CARD_CACHE_SECONDS = 30 * 24 * 3600
+POSTER_CACHE_SECONDS = 7 * 24 * 3600
+# Unfurlers never send our cookie, so a card shows what a visitor with default preferences sees.
+VISITOR = Preferences()
+
+
+@dataclass(frozen=True)
+class CardSource:
+    """What a card shows and the version of it; `card()` gathers the posters only when drawing."""
+
+    version: str
+    card: Callable[[], ShareCard]
+
+
+def _version(*parts: object) -> str:
+    digest = hashlib.sha256("|".join(map(str, (DESIGN, get_locale(), *parts))).encode())
+    return digest.hexdigest()[:20]
+
+
+def _posters(items) -> tuple[CardPoster, ...]:
+    return tuple(CardPoster(item.poster_path, item.title) for item in items[:MAX_POSTERS])
+
+
+def spotlight_source(slug: str) -> CardSource:
+    found = spotlights.stored_spotlight(slug, VISITOR, size=MAX_POSTERS)
+    tag = found.tag
+    return CardSource(
+        _version("spotlight", found.etag, tag.updated_at),
+        lambda: ShareCard(_("Spotlight"), tag.name, tag.description or found.title, tag.theme,
+                          _posters(found.items)),
+    )
+
+
+def planet_source(tag: IdentityTag) -> CardSource:
+    """The planet's card; its version needs only the tag and its lists, its posters load when drawing."""
+    subtitle = tag.description or _("Films and series in the %(name)s spotlights", name=tag.name)
+    lists = sorted(f"{each.id}:{each.revision}:{each.generated_at}" for each in tag.lists)
+
+    def card() -> ShareCard:
+        found = widgets.planet(tag.slug, VISITOR, widgets.PlanetQuery())
+        return ShareCard(_("Planet"), tag.name, subtitle, tag.theme, _posters(found.items))
+
+    return CardSource(_version("planet", tag.id, tag.updated_at, lists), card)
+
+
+def site_source() -> CardSource:
+    found = widgets.teaser(VISITOR, size=MAX_POSTERS)
+    subtitle = _("Film and series spotlights for every one of us")
+    return CardSource(
+        _version("site", found.etag),
+        lambda: ShareCard(_("Spotlights"), "Qwir", subtitle, "default", _posters(found.items)),
+    )
+
+
+def neutral_source() -> CardSource:
+    """For discreet mode: no identity word and no posters."""
+    return CardSource(
+        _version("neutral"),
+        lambda: ShareCard(_("Notes"), _("Film notes"), _("Films and series worth watching"), "comet"),
+    )
+
+
+def card_png(source: CardSource) -> bytes:
+    """The card's PNG from the shared cache, drawn on first use."""
+    key = f"share-card:{source.version}"
+    png = cache.get(key)
+    if png is None:
+        png = draw_share_card(source.card(), load_poster)
+        cache.set(key, png, timeout=CARD_CACHE_SECONDS)
+    return png
+
+
+def load_poster(poster: CardPoster) -> Image.Image | None:
+    """The demo poster drawn to PNG, or the live one from TMDb's CDN (cached); None if neither."""
+    if not poster.poster_path:
+        return None
+    if not current_app.config.get("TMDB_API_KEY"):
+        try:
+            return render_poster_png(poster.poster_path, 156)
+        except (UnknownImageError, ValueError):
+            return None
+    data = _cdn_poster(poster.poster_path)
+    if not data:
+        return None
+    try:
+        return Image.open(io.BytesIO(data)).convert("RGB")
+    except (OSError, Image.DecompressionBombError):
+        return None
+
+
+def _cdn_poster(poster_path: str) -> bytes | None:
+    key = f"tmdb-poster:w185:{poster_path}"
+    data = cache.get(key)
+    if data is None:
+        data = fetch_image(poster_path, "w185")
+        if data:
+            cache.set(key, data, timeout=POSTER_CACHE_SECONDS)
+    return data
