@@ -65,16 +65,20 @@ def set_title_notes(
     item: MediaItem, notes: list[str], text: str, *, curator: Curator | None, source: str
 ) -> bool:
     """Save a title's curated notes and audit the change; False (and nothing written) when nothing changed."""
-    current = item.curated_notes or TitleNotes(item=item, notes=[], text="")
-    if list(current.notes or []) == notes and (current.text or "") == text:
+    current = item.curated_notes
+    notes_before = list(current.notes or []) if current else []
+    text_before = (current.text or "") if current else ""
+    if notes_before == notes and text_before == text:
         return False
     db.session.add(NoteAudit(
         item=item, curator_id=curator.id if curator else None, curator_email=curator.email if curator else "",
-        source=source, notes_before=list(current.notes or []), notes_after=notes,
-        text_before=current.text or "", text_after=text,
+        source=source, notes_before=notes_before, notes_after=notes, text_before=text_before, text_after=text,
     ))
+    if current is None:
+        current = TitleNotes(media_item_id=item.id)
+        db.session.add(current)
+        item.curated_notes = current
     current.notes, current.text, current.updated_at = notes, text, utcnow()
-    db.session.add(current)
     _refresh_lists_showing(item)
     db.session.commit()
     return True

@@ -85,9 +85,16 @@ def test_no_identity_word_on_the_feed_planets_titles_and_teaser(page, live_app, 
     load_every_shelf(page)
     assert words_on(page) == []
     for path in (f"/planets/c{_tag_id(live_app, 'trans')}", _named_title_path(live_app), "/signin",
-                 "/planets/no-such-lesbian-planet", "/preferences"):
+                 f"/spotlights/c{_tag_id(live_app, 'lesbian')}", "/planets/no-such-lesbian-planet",
+                 "/preferences"):
         page.goto(path)
         assert words_on(page) == [], path
+    page.goto("/planets/gay")  # an old bookmark gives way to the opaque address
+    expect(page).to_have_url(re.compile(r"/planets/c\d+$"))
+    assert words_on(page) == []
+    page.goto("/spotlights/gay-spotlight-" + str(_tag_id(live_app, "gay")))
+    expect(page).to_have_url(re.compile(r"/spotlights/c\d+$"))
+    assert words_on(page) == []
     # The unknown planet's 404 is expected; Chromium logs it as a failed load.
     console_errors[:] = [error for error in console_errors if "404" not in error]
 

@@ -143,3 +143,22 @@ def test_turning_discreet_mode_on_with_htmx_reloads_the_whole_page_in_place(clie
 def test_french_pages_say_nothing_either(discreet, catalog, path):
     body = discreet.get(path, headers={"Accept-Language": "fr"}).get_data(as_text=True)
     assert identity_words_seen(body) == []
+
+
+def test_addresses_with_identity_words_give_way_to_opaque_ones(discreet, catalog):
+    response = discreet.get("/planets/queer?media=movie")
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/planets/c{catalog.queer_id}?media=movie"
+    spotlight = discreet.get(f"/spotlights/{catalog.movie_slug}")
+    assert spotlight.status_code == 303
+    assert spotlight.headers["Location"] == f"/spotlights/c{catalog.queer_id}"
+    assert discreet.get("/planets/queer?sort=title", headers=hx()).status_code == 200  # never a 3xx to htmx
+
+
+def test_spotlight_pages_answer_to_opaque_ids_and_say_nothing(discreet, catalog, named_title):
+    page = discreet.get(f"/spotlights/c{catalog.queer_id}").get_data(as_text=True)
+    assert identity_words_seen(page) == []
+    assert f"Collection {catalog.queer_id} · Films" in page
+    drag = discreet.get(f"/spotlights/c{named_title}").get_data(as_text=True)
+    assert 'data-masked-title="movie-4242"' in drag and identity_words_seen(drag) == []
+    assert discreet.get(f"/spotlights/c{catalog.queer_id}/feed.atom").status_code == 200
