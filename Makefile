@@ -37,7 +37,7 @@ static/vendor/redoc.standalone.js: node_modules/.package-lock.json
 
 run: setup
 	$(BIN)/flask --app wsgi qwir bootstrap
-	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
+	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT) $$($(BIN)/python -m qwir.serving)
 
 test: setup
 	$(BIN)/ruff check .

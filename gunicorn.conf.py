@@ -2,6 +2,9 @@
 
 import multiprocessing
 import os
+import sys
+
+from qwir.serving import request_threads
 
 
 def _env_int(name: str, default: int) -> int:
@@ -19,9 +22,13 @@ workers = _env_int("GUNICORN_WORKERS", _env_int("WEB_CONCURRENCY", 2 * multiproc
 bind = os.environ.get("GUNICORN_BIND", "").strip() or _default_bind()
 
 # Threads let one worker keep answering fragments while another request waits on the database;
-# GUNICORN_WORKER_CLASS=sync gives one request per process when that is wanted.
+# GUNICORN_WORKER_CLASS=sync gives one request per process when that is wanted. On CPython 3.11
+# threaded workers crash (see qwir/serving.py), so there each worker serves one request at a time.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "").strip() or "gthread"
-threads = _env_int("GUNICORN_THREADS", 4)
+threads = request_threads(_env_int("GUNICORN_THREADS", 4))
+if threads < _env_int("GUNICORN_THREADS", 1):
+    print(f"gunicorn.conf.py: GUNICORN_THREADS ignored on Python {sys.version.split()[0]}: one thread per "
+          "worker (threaded workers crash on CPython 3.11; see qwir/serving.py)", file=sys.stderr)
 timeout = _env_int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _env_int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _env_int("GUNICORN_KEEPALIVE", 5)

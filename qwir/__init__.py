@@ -77,10 +77,9 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _load_curator(curator_id: str):
-    from qwir.extensions import db
-    from qwir.models import Curator
+    from qwir.curator_sessions import load_signed_in_curator
 
-    return db.session.get(Curator, int(curator_id)) if curator_id.isdigit() else None
+    return load_signed_in_curator(curator_id)
 
 
 def _register_blueprints(app: Flask) -> None:

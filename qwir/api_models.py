@@ -24,6 +24,7 @@ from pydantic import (
 
 from qwir.content_notes import CONTENT_NOTES, MAX_NOTE_TEXT, title_notes
 from qwir.tmdb.discovery import MOVIE_CERTIFICATIONS_US, TV_CERTIFICATIONS_US
+from qwir.validation import has_control_characters
 
 MAX_LIST_SIZE = 100
 MAX_KEYWORD_NAMES = 12
@@ -64,10 +65,18 @@ Text = StrictStr
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_text)]
 Slug = Annotated[Text, StringConstraints(strip_whitespace=True, pattern=SLUG_PATTERN, max_length=64)]
 ListSlug = Annotated[str, StringConstraints(pattern=LIST_SLUG_PATTERN, max_length=120)]
-KeywordName = Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+def _one_visible_line(value: str) -> str:
+    if has_control_characters(value):
+        raise ValueError("cannot hold control characters (tabs, line breaks and the like)")
+    return value
+
+
+KeywordName = Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+                        AfterValidator(_one_visible_line)]
 KeywordNames = Annotated[list[KeywordName], Field(min_length=1, max_length=MAX_KEYWORD_NAMES),
                          AfterValidator(lambda names: list(dict.fromkeys(names)))]
-TagName = Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+TagName = Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=120),
+                    AfterValidator(_one_visible_line)]
 MediaTypes = Annotated[list[MediaType], Field(min_length=1),
                        AfterValidator(lambda kinds: [kind for kind in ("movie", "tv") if kind in kinds])]
 

@@ -34,14 +34,13 @@ from qwir.models import (
     media_item_tags,
     utcnow,
 )
+from qwir.sync_heartbeat import heartbeat, is_dead
 from qwir.tmdb import discovery
 from qwir.tmdb.normalize import ImageConfig, MediaDetails
 from qwir.tmdb.redaction import redact
 from qwir.tmdb_wiring import build_tmdb_client, tmdb_source
 
 KEYWORDS_FRESH_FOR = dt.timedelta(days=7)
-# A running audit older than this belongs to a process that died: it no longer blocks new syncs.
-RUNNING_SYNC_EXPIRES_AFTER = dt.timedelta(minutes=10)
 MAX_ERROR_MESSAGE = 500
 MAX_TITLE_LENGTH = 300
 
@@ -112,7 +111,7 @@ def _run_sync(tag: IdentityTag, audit: SyncAudit, client, *, limit: int, media_t
     started, requests_before, audit_id = time.monotonic(), client.request_count, audit.id
     outcome: dict[str, Any] = {"requested_count": limit}
     try:
-        with ThreadPoolExecutor(max_workers=1) as pool:
+        with heartbeat(db.engine, audit_id), ThreadPoolExecutor(max_workers=1) as pool:
             # /configuration goes out while the keywords resolve: one round trip fewer on a cold start.
             configuration = pool.submit(client.configuration)
             keyword_ids = ensure_keyword_ids(tag, client)
@@ -417,7 +416,7 @@ def start_sync(tag: IdentityTag, *, media_type: str, trigger: str) -> SyncAudit:
     """Record a running sync, or raise SyncAlreadyRunning when one is under way for this list.
 
     A partial unique index allows one running audit per tag and media type, so the check holds
-    across processes; running audits past RUNNING_SYNC_EXPIRES_AFTER are closed as abandoned first.
+    across processes; running audits whose process died (sync_heartbeat.is_dead) are closed first.
     """
     _abandon_stale_syncs(tag.id, media_type)  # in the same transaction as the new audit
     audit = SyncAudit(tag_id=tag.id, media_type=media_type, trigger=trigger, status="running",
@@ -443,9 +442,11 @@ def _abandon_stale_syncs(tag_id: int, media_type: str) -> None:
     db.session.execute(
         update(SyncAudit)
         .where(SyncAudit.tag_id == tag_id, SyncAudit.media_type == media_type,
-               SyncAudit.status == "running", SyncAudit.started_at < now - RUNNING_SYNC_EXPIRES_AFTER)
+               SyncAudit.status == "running", is_dead(now))
         .values(status="failed", finished_at=now, error_class="SyncAbandoned",
                 error_message="The sync never reported back (its process probably stopped).")
+        # SQLite hands stored times back without a zone: let the database compare, not Python.
+        .execution_options(synchronize_session="fetch")
     )
 
 

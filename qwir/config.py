@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 
@@ -41,6 +42,18 @@ def _quick_exit_url() -> str:
     return url
 
 
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def check_tmdb_transport(api_key: str | None, base_url: str) -> None:
+    """A real key travels only over HTTPS, or plain HTTP to this machine (a sandbox server)."""
+    parts = urlsplit(base_url)
+    on_loopback = (parts.hostname or "") in LOOPBACK_NAMES or (parts.hostname or "").startswith("127.")
+    if api_key and parts.scheme != "https" and not on_loopback:
+        raise SettingsError(f"TMDB_API_BASE_URL must use https:// when TMDB_API_KEY is set (the key would "
+                            f"travel in clear); plain http:// is for a sandbox on loopback, not {base_url!r}")
+
+
 def settings_from_environment(instance_path: str) -> dict:
     """Build the app's settings; anything unset falls back to the embedded default."""
     load_dotenv(override=False)
@@ -69,6 +82,12 @@ def settings_from_environment(instance_path: str) -> dict:
         "QWIR_DEFAULT_LOCALE": os.environ.get("QWIR_DEFAULT_LOCALE", "").strip().lower() or "en",
         # Where "Quick exit" sends a member who must leave in a hurry: a harmless, everyday site.
         "QWIR_QUICK_EXIT_URL": _quick_exit_url(),
+        # A curator's session ends after this long without a request, and this long after sign-in.
+        "CURATOR_IDLE_MINUTES": _env_float("QWIR_CURATOR_IDLE_MINUTES", 30.0),
+        "CURATOR_SESSION_HOURS": _env_float("QWIR_CURATOR_SESSION_HOURS", 12.0),
+        # How many reverse proxies stand in front (each adds one X-Forwarded-For entry): the client
+        # address, scheme and host are read from that many X-Forwarded-* hops (ProxyFix). 0: none.
+        "TRUSTED_PROXIES": _env_int("QWIR_TRUSTED_PROXIES", 0),
         # The address members and link previews reach Qwir at: every absolute link is built on it.
         "QWIR_PUBLIC_URL": os.environ.get("QWIR_PUBLIC_URL", "").strip().rstrip("/") or None,
         # Any site may show the embed pages in an iframe (else only QWIR_EMBED_ORIGINS may).
@@ -80,7 +99,15 @@ def settings_from_environment(instance_path: str) -> dict:
             for origin in os.environ.get("QWIR_EMBED_ORIGINS", "").split(",")
             if origin.strip()
         ),
+        # What a fragment shows on a host page that passes no preferences of its own (no cookie
+        # crosses origins): cautious by default. Values as in the embed parameters (qwir/embedding.py).
+        "EMBED_DEFAULT_PREFERENCES": {
+            "cap": os.environ.get("QWIR_EMBED_CAP", "").strip() or "pg-13",
+            "avoid": os.environ.get("QWIR_EMBED_AVOID", "").strip() or "all",
+            "discreet": os.environ.get("QWIR_EMBED_DISCREET", "").strip() or "off",
+        },
     }
+    check_tmdb_transport(settings["TMDB_API_KEY"], settings["TMDB_API_BASE_URL"])
     settings.update(_cache_settings(redis_url, instance))
     return settings
 

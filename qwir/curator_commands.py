@@ -41,7 +41,10 @@ def issue_token_command(email: str, label: str) -> None:
     curator = curators.find_curator(email)
     if curator is None:
         raise click.ClickException(f"No curator with the email {curators.normalise_email(email)}.")
-    issued = curators.issue_token(curator, label)
+    try:
+        issued = curators.issue_token(curator, label)
+    except curators.CuratorError as error:
+        raise click.ClickException(str(error)) from None
     click.echo(f"Token {issued.token.id} for {curator.email} (keep it now, it is not shown again):")
     click.echo(issued.secret)
 

@@ -12,6 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
+from qwir.curator_sessions import end_all_sessions
 from qwir.extensions import db
 from qwir.models import ApiToken, Curator, utcnow
 
@@ -86,8 +87,24 @@ def hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def set_password(curator: Curator, password: str) -> None:
+    """Change a curator's password; every session signed in with the old one ends."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise CuratorError(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.")
+    curator.password_hash = _hasher.hash(password)
+    end_all_sessions(curator)
+
+
+def deactivate(curator: Curator) -> None:
+    """Close an account: its sessions end at once and its tokens stop working (they check `active`)."""
+    curator.active = False
+    end_all_sessions(curator)
+
+
 def issue_token(curator: Curator, label: str = "") -> IssuedToken:
-    """A new bearer token for `curator`; only its hash is kept."""
+    """A new bearer token for `curator` (an active one); only its hash is kept."""
+    if not curator.active:
+        raise CuratorError("This curator account is disabled.")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(curator=curator, label=label.strip()[:120], token_hash=hash_token(secret))
     db.session.add(token)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from qwir.extensions import db
@@ -29,8 +29,14 @@ def problem(status: int, title: str, detail: str = "", **extra) -> tuple:
 
 def handle_http_error(error: HTTPException):
     if wants_json():
-        return problem(error.code or 500, error.name, error.description or "")
-    return render_template("errors/error.html", error=error), error.code
+        response = problem(error.code or 500, error.name, error.description or "")
+    else:
+        response = make_response(render_template("errors/error.html", error=error), error.code)
+    # What the exception itself says in headers (Allow on a 405, Retry-After, WWW-Authenticate).
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def handle_unexpected_error(error: Exception):

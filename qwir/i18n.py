@@ -13,7 +13,10 @@ def supported_locales() -> tuple[str, ...]:
 
 
 def select_locale() -> str:
-    """Accept-Language among the supported locales, else the deployment's default."""
+    """`lang` in the query (host pages pass it to fragments), else Accept-Language, else the default."""
+    requested = request.args.get("lang", "").strip().lower() if request else ""
+    if requested in supported_locales():
+        return requested
     best = request.accept_languages.best_match(supported_locales()) if request else None
     return best or current_app.config["QWIR_DEFAULT_LOCALE"]
 

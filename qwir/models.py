@@ -263,6 +263,8 @@ class SyncAudit(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="running", index=True)
     started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # Stamped every few seconds while the sync runs (qwir.sync_heartbeat): silence means its process died.
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     requested_count: Mapped[int] = mapped_column(Integer, default=0)
     stored_count: Mapped[int] = mapped_column(Integer, default=0)
     tmdb_requests: Mapped[int] = mapped_column(Integer, default=0)
@@ -285,6 +287,8 @@ class Curator(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # Stored in each session at sign-in; bumping it ends every session issued before (curator_sessions).
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="curator")
 

@@ -1,14 +1,14 @@
-"""Web security: session cookie flags, security headers on every response, and failure throttling."""
+"""Web security: session cookie flags, security headers, trusted hosts and proxies, throttles."""
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
-
 from flask import Flask, Response, current_app, request
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext as _
+from werkzeug.exceptions import SecurityError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from qwir.extensions import cache
+from qwir import embedding, input_guard, throttling, urls
 
 # No inline script or style anywhere: htmx is loaded from /static and configured by a <meta> tag
 # (with includeIndicatorStyles off, so it injects no <style> of its own).
@@ -51,6 +51,12 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def trust_proxies(app: Flask, hops: int) -> None:
+    """Behind `hops` reverse proxies, read the client's address, scheme and host from X-Forwarded-*."""
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
 def frame_ancestors() -> str:
     """Who may frame an embeddable page: everyone when the operator says so, else EMBED_ORIGINS exactly."""
     if current_app.config.get("EMBED_ANY_ORIGIN"):
@@ -66,50 +72,9 @@ def allow_framing(response: Response) -> Response:
     return response
 
 
-@dataclass(frozen=True)
-class Throttle:
-    """Counts failures per key in the app's cache (shared by every worker) and locks out after a limit."""
-
-    scope: str
-    max_failures: int
-    window_seconds: int
-
-    def key(self, *parts: str) -> str:
-        # Hashed so that emails and addresses never appear as cache keys.
-        digest = hashlib.sha256("\x1f".join(p.lower() for p in parts).encode()).hexdigest()
-        return f"throttle:{self.scope}:{digest}"
-
-    def failures(self, key: str) -> int:
-        return int(cache.get(key) or 0)
-
-    def is_locked(self, key: str) -> bool:
-        return self.failures(key) >= self.max_failures
-
-    def record_failure(self, key: str) -> int:
-        count = self.failures(key) + 1
-        cache.set(key, count, timeout=self.window_seconds)
-        return count
-
-    def reset(self, key: str) -> None:
-        cache.delete(key)
-
-
-def login_throttle(app: Flask) -> Throttle:
-    """Repeated sign-in failures for one email from one address."""
-    return Throttle(
-        "login", app.config["LOGIN_MAX_FAILURES"], app.config["LOGIN_THROTTLE_SECONDS"]
-    )
-
-
-def token_throttle(app: Flask) -> Throttle:
-    """Repeated bad bearer tokens from one address."""
-    return Throttle(
-        "api-token", app.config["API_TOKEN_MAX_FAILURES"], app.config["LOGIN_THROTTLE_SECONDS"]
-    )
-
-
-def client_address() -> str:
-    return request.remote_addr or "unknown"
+def refuse_untrusted_host(error: SecurityError) -> Response:
+    """A Host outside TRUSTED_HOSTS: a bare 400, since no URL can be built for a host we do not serve."""
+    return Response(_("This site does not answer to that host name."), 400, mimetype="text/plain")
 
 
 def init_app(app: Flask) -> None:
@@ -118,8 +83,11 @@ def init_app(app: Flask) -> None:
     app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
     app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
     app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("LOGIN_MAX_FAILURES", 5)
-    app.config.setdefault("API_TOKEN_MAX_FAILURES", 20)
-    app.config.setdefault("LOGIN_THROTTLE_SECONDS", 15 * 60)
     app.session_interface = HttpsAwareSessionInterface()
+    urls.init_app(app)
+    embedding.check_operator_defaults(app)
+    throttling.init_app(app)
+    input_guard.init_app(app)
+    trust_proxies(app, int(app.config.get("TRUSTED_PROXIES") or 0))
+    app.register_error_handler(SecurityError, refuse_untrusted_host)
     app.after_request(add_security_headers)

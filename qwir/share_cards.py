@@ -21,9 +21,11 @@ from qwir.extensions import cache
 from qwir.models import IdentityTag
 from qwir.preferences import Preferences
 from qwir.share_images import MAX_POSTERS, CardPoster, ShareCard, draw_share_card
+from qwir.singleflight import single_flight_from_url
 from qwir.tmdb.images import fetch_image
 from qwir.tmdb.sandbox import UnknownImageError
 from qwir.tmdb.sandbox.raster import render_poster_png
+from qwir.tmdb_wiring import tmdb_source
 
 DESIGN = "2"  # bump when the drawing changes, so every cached card is drawn again
 CARD_CACHE_SECONDS = 30 * 24 * 3600
@@ -46,7 +48,12 @@ def _version(*parts: object) -> str:
 
 
 def _posters(items) -> tuple[CardPoster, ...]:
-    return tuple(CardPoster(item.poster_path, item.title) for item in items[:MAX_POSTERS])
+    return tuple(CardPoster(item.poster_path, item.title, item.source) for item in items[:MAX_POSTERS])
+
+
+def from_sandbox(item) -> bool:
+    """Whether the item's images are the demo catalog's: stored with it at its sync, else today's mode."""
+    return (item.source or tmdb_source(current_app.config)) == "sandbox"
 
 
 def spotlight_source(slug: str) -> CardSource:
@@ -89,20 +96,37 @@ def neutral_source() -> CardSource:
 
 
 def card_png(source: CardSource) -> bytes:
-    """The card's PNG from the shared cache, drawn on first use."""
+    """The card's PNG from the shared cache; drawn on first use by one worker while the others wait."""
     key = f"share-card:{source.version}"
     png = cache.get(key)
-    if png is None:
-        png = draw_share_card(source.card(), load_poster)
-        cache.set(key, png, timeout=CARD_CACHE_SECONDS)
+    if png is not None:
+        return png
+    with _drawing_locks()(key):
+        png = cache.get(key)
+        if png is None:
+            png = draw_share_card(source.card(), load_poster)
+            cache.set(key, png, timeout=CARD_CACHE_SECONDS)
     return png
+
+
+def _drawing_locks():
+    """One lock per card: across every process when Redis is configured, else within this one."""
+    extensions = current_app.extensions
+    if "share_card_locks" not in extensions:
+        prefix = current_app.config.get("CACHE_KEY_PREFIX") or "qwir:"
+        extensions["share_card_locks"] = single_flight_from_url(
+            current_app.config.get("CACHE_REDIS_URL"), prefix=f"{prefix}lock:share-card:", wait=10.0
+        )
+    return extensions["share_card_locks"]
 
 
 def load_poster(poster: CardPoster) -> Image.Image | None:
     """The demo poster drawn to PNG, or the live one from TMDb's CDN (cached); None if neither."""
     if not poster.poster_path:
         return None
-    if not current_app.config.get("TMDB_API_KEY"):
+    # The item's own source decides (older rows fall back on the settings): a demo poster stays a
+    # demo poster after a switch to a real key.
+    if (poster.source or tmdb_source(current_app.config)) == "sandbox":
         try:
             return render_poster_png(poster.poster_path, 156)
         except (UnknownImageError, ValueError):

@@ -44,6 +44,7 @@ class CardPoster:
 
     poster_path: str | None
     title: str
+    source: str | None = None  # "live" or "sandbox", as stored with the item at its sync
 
 
 @dataclass(frozen=True)

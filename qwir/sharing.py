@@ -178,13 +178,14 @@ def _title_image(view: widgets.TitleView) -> ShareImage:
     """TMDb's backdrop (or poster) live; the demo poster drawn to PNG in the sandbox; else the site card."""
     item = view.item
     alt = _("Poster of %(title)s", title=item.title)
-    if current_app.config.get("TMDB_API_KEY"):
+    if not share_cards.from_sandbox(item):
         path, (size, width, height) = (
             (item.backdrop_path, LIVE_BACKDROP) if item.backdrop_path else (item.poster_path, LIVE_POSTER)
         )
         if path:
             mime = "image/png" if path.endswith(".png") else "image/jpeg"
-            return ShareImage(f"{widgets.LIVE_IMAGE_BASE_URL}{size}{path}", width, height, alt, mime)
+            base = item.image_base_url or widgets.LIVE_IMAGE_BASE_URL
+            return ShareImage(f"{base}{size}{path}", width, height, alt, mime)
     elif item.poster_path:
         url = public_url_for("sharing.title_image", media_type=item.media_type, tmdb_id=item.tmdb_id)
         return ShareImage(url, SANDBOX_POSTER_WIDTH, SANDBOX_POSTER_WIDTH * 3 // 2, alt)

@@ -6,7 +6,7 @@ import functools
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from qwir.config import DEFAULT_TMDB_BASE_URL
+from qwir.config import DEFAULT_TMDB_BASE_URL, check_tmdb_transport
 from qwir.tmdb.cache import ResponseCache
 from qwir.tmdb.client import TmdbClient
 from qwir.tmdb.ratelimit import TokenBucketLimiter
@@ -28,6 +28,7 @@ def build_tmdb_client(config: Mapping[str, Any], cache=None) -> TmdbClient:
     """
     api_key = config.get("TMDB_API_KEY")
     base_url = config.get("TMDB_API_BASE_URL") or DEFAULT_TMDB_BASE_URL
+    check_tmdb_transport(api_key, base_url)
     options = _client_options(config, cache)
     if api_key:
         return TmdbClient(api_key, base_url=base_url, **options)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -26,6 +27,11 @@ def whole_number(raw: object, *, low: int = 0, high: int = MAX_ROW_ID) -> int | 
         return None
     number = int(digits)
     return number if low <= number <= high else None
+
+
+def has_control_characters(text: str) -> bool:
+    """Any control character at all (tab and line breaks included): names are one line of visible text."""
+    return any(unicodedata.category(char) == "Cc" for char in text)
 
 
 class Validation:

@@ -24,6 +24,7 @@ from qwir.content_notes import ContentNote, in_panel_order, title_notes
 from qwir.extensions import db
 from qwir.models import IdentityTag, ListOverride, MediaItem, MediaList, MediaListItem, SyncAudit
 from qwir.preferences import Preferences
+from qwir.tmdb.normalize import web_link
 from qwir.validation import whole_number
 
 try:  # The write side's job queue; the read side still renders (without queueing) when it is absent.
@@ -591,6 +592,9 @@ def title_details(
     if item is None or item.adult:
         raise NotFound(f"No {media_type} with TMDb id {tmdb_id}.")
     providers = (item.providers or {}).get(region) or {}
+    if providers:
+        # Rows stored before links were checked at sync time may still hold a javascript: link.
+        providers = {**providers, "link": web_link(providers.get("link"))}
     notes = title_notes(item)
     curated_at = item.curated_notes.updated_at if item.curated_notes else None
     return TitleView(

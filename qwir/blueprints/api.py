@@ -16,7 +16,7 @@ from qwir.extensions import csrf, db
 from qwir.models import MEDIA_TYPES, SyncAudit
 from qwir.openapi import API_DOCS_CSP, openapi_document
 from qwir.preferences import InvalidPreferences, Preferences, parse_preferences
-from qwir.security import client_address, token_throttle
+from qwir.throttling import bad_token_allowed
 from qwir.validation import MAX_ROW_ID, whole_number
 from qwir.widgets import image_base_url, item_poster_sources
 
@@ -46,20 +46,29 @@ def answer_problem(error: ApiProblem):
 # ---------------------------------------------------------------- bearer tokens
 
 
+# Every write needs a curator's token, and so do these reads.
+CURATOR_READS = frozenset({"api.get_sync", "api.tag_health"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@bp.before_request
+def curators_only_for_writes() -> None:
+    """The one rule for bearer auth: no write view (present or future) can forget it."""
+    if request.method not in SAFE_METHODS or request.endpoint in CURATOR_READS:
+        require_curator_token()
+
+
 def require_curator_token():
     """The curator behind the request's bearer token; 401, 403 or 429 problems otherwise."""
     scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         raise _unauthorized("A curator bearer token is required.")
-    throttle = token_throttle(current_app)
-    key = throttle.key(client_address())
-    if throttle.is_locked(key):
-        seconds = str(throttle.window_seconds)
-        raise ApiProblem(429, "Too Many Requests", "Too many bad tokens from this address.",
-                         headers={"Retry-After": seconds})
     token = curators.verify_token(secret.strip())
     if token is None:
-        throttle.record_failure(key)
+        wait_seconds = bad_token_allowed()
+        if wait_seconds is not None:
+            raise ApiProblem(429, "Too Many Requests", "Too many bad tokens from this address.",
+                             headers={"Retry-After": str(wait_seconds)})
         raise _unauthorized("The bearer token is unknown or has been revoked.")
     if not token.curator.active:
         raise ApiProblem(403, "Forbidden", "This curator account is disabled.")
@@ -118,7 +127,6 @@ def get_tag(slug: str):
 @bp.get("/tags/<slug>/health")
 def tag_health(slug: str):
     """How a tag's spotlights are doing, with warnings for curators (curators only)."""
-    require_curator_token()
     report = spotlight_health.spotlight_health(_tag_or_404(slug))
     return _json(api_models.SpotlightHealth.of(report))
 
@@ -250,7 +258,6 @@ def put_title_notes(media_type: str, tmdb_id: int):
 @bp.post("/tags")
 def create_tag():
     """Create an identity tag (curators only)."""
-    require_curator_token()
     body = _json_object()
     if isinstance(body.get("slug"), str) and curation.find_tag(body["slug"].strip()):
         raise ApiProblem(409, "Conflict", f"A tag with the slug {body['slug'].strip()!r} already exists.",
@@ -265,7 +272,6 @@ def create_tag():
 @bp.patch("/tags/<slug>")
 def update_tag(slug: str):
     """Change some fields of an identity tag, all or nothing (curators only)."""
-    require_curator_token()
     tag = _tag_or_404(slug)
     data = curation.TagInput(_json_object(), typed=True, partial=True)
     if not curation.update_tag(tag, data):
@@ -282,7 +288,6 @@ def _invalid(data: curation.TagInput) -> ApiProblem:
 @bp.post("/tags/<slug>/sync")
 def start_sync(slug: str):
     """Queue a regeneration of a tag's list; poll the Location for its outcome (curators only)."""
-    require_curator_token()
     tag = _tag_or_404(slug)
     media_type = _sync_media_type(tag)
     try:
@@ -321,7 +326,6 @@ def _already_running(tag, audit: SyncAudit | None) -> ApiProblem:
 @bp.get("/syncs/<int:audit_id>")
 def get_sync(audit_id: int):
     """The state of one sync: running, succeeded or failed with its redacted error (curators only)."""
-    require_curator_token()
     audit = db.session.get(SyncAudit, audit_id) if audit_id <= MAX_ROW_ID else None
     if audit is None:
         raise ApiProblem(404, "Not Found", f"No sync with id {audit_id}.")

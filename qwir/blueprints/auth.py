@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import Blueprint, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
 
-from qwir import curators
+from qwir import curator_sessions, curators
 from qwir.errors import problem
 from qwir.extensions import login_manager
 from qwir.htmx import hx_redirect
-from qwir.security import client_address, login_throttle
+from qwir.throttling import forget_login_attempts, login_attempt_allowed
 from qwir.validation import Validation
 
 bp = Blueprint("auth", __name__, url_prefix="/admin")
 
 # One message for every credential failure, so the form never reveals which emails have accounts.
 GENERIC_LOGIN_ERROR = "That email and password do not match a curator account."
-THROTTLED_LOGIN_ERROR = "Too many failed sign-ins. Wait a quarter of an hour, then try again."
+THROTTLED_LOGIN_ERROR = "Too many sign-in attempts from this address. Wait a while, then try again."
 
 
 @login_manager.unauthorized_handler
@@ -59,18 +59,16 @@ def _attempt_login(form: Validation) -> tuple[Validation, int]:
         form.error("password", "Password is required.")
     if not form.ok:
         return form, 422
-    throttle = login_throttle(current_app)
-    key = throttle.key(client_address(), curators.normalise_email(email))
-    if throttle.is_locked(key):
+    account = curators.normalise_email(email)
+    if login_attempt_allowed(account) is not None:
         form.fail(THROTTLED_LOGIN_ERROR)
         return form, 429
     curator = curators.authenticate(email, password)
     if curator is None:
-        throttle.record_failure(key)
         form.fail(GENERIC_LOGIN_ERROR)
         return form, 422
-    throttle.reset(key)
-    login_user(curator)
+    forget_login_attempts(account)
+    curator_sessions.sign_in(curator)
     return form, 200
 
 
@@ -82,6 +80,7 @@ def _go_to(url: str):
 
 @bp.post("/logout")
 def logout():
-    """Sign the curator out and return to the sign-in page."""
-    logout_user()
+    """Sign the curator out, here and in every other session, and return to the sign-in page."""
+    signed_in = current_user._get_current_object() if current_user.is_authenticated else None
+    curator_sessions.sign_out(signed_in)
     return _go_to(url_for("auth.login"))

@@ -2,45 +2,67 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import partial
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, g, render_template, request
+from flask_babel import get_locale
 
 from qwir import widgets
 from qwir.blueprints.pages import bad_query, member_response, not_found
-from qwir.embedding import allow_embedding, embedding_origin, external_url_for
+from qwir.embedding import (
+    InvalidEmbedParameters,
+    allow_embedding,
+    embedding_origin,
+    fragment_preferences,
+)
 from qwir.extensions import cache
 from qwir.htmx import conditional
-from qwir.preferences import load_preferences
+from qwir.i18n import supported_locales
 from qwir.tmdb_wiring import tmdb_source
+from qwir.urls import public_base_url, public_url, public_url_for
 from qwir.validation import whole_number
 
 bp = Blueprint("fragments", __name__, url_prefix="/fragments")
 bp.register_error_handler(widgets.NotFound, not_found)
 bp.register_error_handler(widgets.BadQuery, bad_query)
+bp.register_error_handler(InvalidEmbedParameters, lambda error: bad_query(widgets.BadQuery(str(error))))
 bp.after_request(allow_embedding)
 
 
+@bp.before_request
+def check_embed_parameters() -> None:
+    """Refuse an unknown `lang` or preference parameter with a 400 before any work is done."""
+    lang = request.args.get("lang")
+    if lang is not None and lang.strip().lower() not in supported_locales():
+        raise widgets.BadQuery("lang must be one of: " + ", ".join(supported_locales()))
+    fragment_preferences()
+
+
 @bp.context_processor
-def links_for_host_pages() -> dict:
-    """Embedded on another origin, a fragment's links and posters must point back at us."""
+def fragment_context() -> dict:
+    """The fragment's own preferences; embedded on another origin, links and posters point back at us."""
+    try:
+        context = {"preferences": fragment_preferences()}
+    except InvalidEmbedParameters:  # an error page about those parameters: render with their base
+        context = {"preferences": g.fragment_preferences}
     if embedding_origin() is None:
-        return {}
-    base = request.host_url.rstrip("/")
+        return context
     fallback = widgets.image_base_url(tmdb_source(current_app.config) == "live")
 
     def absolute_poster_sources(item):
-        image_base = item.image_base_url or fallback
-        if image_base.startswith("/"):
-            image_base = base + image_base
-        return widgets.poster_sources(item.poster_path, image_base)
+        return widgets.poster_sources(item.poster_path, public_url(item.image_base_url or fallback))
 
-    return {"url_for": external_url_for, "poster_sources": absolute_poster_sources}
+    return {**context, "url_for": public_url_for, "poster_sources": absolute_poster_sources}
 
 
 def _variant(etag: str) -> str:
-    """Embedded renderings (absolute links) are a variant of their own, in caches and ETags."""
-    return f"{etag}-embedded" if embedding_origin() else etag
+    """The key of a rendering, in caches and ETags: what it shows (`etag`), its language, and
+    for host pages the origin its absolute links are built on."""
+    variant = f"{etag}-{get_locale()}"
+    if embedding_origin() is None:
+        return variant
+    return f"{variant}-embedded-{hashlib.sha256(public_base_url().encode()).hexdigest()[:12]}"
 
 # Rendered fragments are shared by every worker through the app cache. Their key is the ETag,
 # which already names everything the output depends on (list revisions, preferences, size), so
@@ -67,7 +89,7 @@ def _uncached(body: str):
 @bp.get("/teaser")
 def teaser():
     """The sign-in teaser: a poster wall drawn from several spotlights."""
-    found = widgets.teaser(load_preferences())
+    found = widgets.teaser(fragment_preferences())
     render = partial(render_template, "feed/_teaser.html", teaser=found)
     etag = _variant(found.etag)
     return member_response(conditional(etag, partial(_cached_render, "teaser", etag, render)))
@@ -76,7 +98,7 @@ def teaser():
 @bp.get("/carousel/<slug>")
 def carousel(slug: str):
     """One spotlight as a scrollable rail; while its first sync runs, a placeholder that polls."""
-    found = widgets.carousel(slug, load_preferences())
+    found = widgets.carousel(slug, fragment_preferences())
     if found.pending:
         return _uncached(render_template("feed/_pending.html", carousel=found))
     render = partial(render_template, "feed/_carousel.html", carousel=found)
@@ -91,7 +113,7 @@ def random_pick(slug: str):
     exclude_id = whole_number(exclude) if exclude else None
     if exclude and exclude_id is None:
         raise widgets.BadQuery("exclude must be a TMDb id (a whole number).")
-    pick = widgets.random_pick(slug, load_preferences(), exclude=exclude_id)
+    pick = widgets.random_pick(slug, fragment_preferences(), exclude=exclude_id)
     return _uncached(render_template("feed/_random.html", pick=pick))
 
 
@@ -99,6 +121,6 @@ def random_pick(slug: str):
 def planet_more(slug: str):
     """The next page of a planet's browse grid, followed by its own "load more" link."""
     query = widgets.parse_planet_query(request.args)
-    found = widgets.planet(slug, load_preferences(), query)
+    found = widgets.planet(slug, fragment_preferences(), query)
     render = partial(render_template, "planets/_more.html", planet=found)
     return member_response(conditional(_variant(f"{found.etag}-more"), render))

@@ -131,10 +131,10 @@ def neutral_image():
 
 @bp.get(f"/share/titles/<any(movie, tv):media_type>/<{ROW_ID}:tmdb_id>.png")
 def title_image(media_type: str, tmdb_id: int):
-    """A demo title's poster as PNG (link previews cannot show SVG); 404 in live mode or without one."""
+    """A demo title's poster as PNG (link previews cannot show SVG); 404 for live titles or without one."""
     view = widgets.title_details(media_type, tmdb_id, share_cards.VISITOR, region=_region())
     path = view.item.poster_path
-    if current_app.config.get("TMDB_API_KEY") or not path or view.withheld:
+    if not share_cards.from_sandbox(view.item) or not path or view.withheld:
         abort(404)
     etag = hashlib.sha256(f"{share_cards.DESIGN}|{path}".encode()).hexdigest()[:20]
     key = f"share-poster:{etag}"

@@ -142,7 +142,7 @@ def resolve_keyword(client, name: str, *, max_pages: int = MAX_KEYWORD_SEARCH_PA
     last_page = min(_whole(first.get("total_pages")), max_pages)
     answers = [first, *(client.search_keywords(query, page=page) for page in range(2, last_page + 1))]
     wanted = query.casefold()
-    matches = {int(r["id"]): Keyword(int(r["id"]), str(r["name"]))
+    matches = {int(r["id"]): Keyword(int(r["id"]), normalize.clean_text(r["name"]))
                for answer in answers for r in answer.get("results") or []
                if str(r.get("name", "")).strip().casefold() == wanted}
     return [matches[keyword_id] for keyword_id in sorted(matches)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -336,7 +337,7 @@ def providers_for_region(watch_providers: Any, region: str) -> dict[str, RegionP
     if not isinstance(country, Mapping):
         return {}
     lists = {kind: _providers(country.get(kind)) for kind in ("flatrate", "rent", "buy", "ads", "free")}
-    return {region: RegionProviders(link=_text(country.get("link")) or None, **lists)}
+    return {region: RegionProviders(link=web_link(country.get("link")), **lists)}
 
 
 def episode_runtime(payload: Mapping[str, Any]) -> int | None:
@@ -396,8 +397,24 @@ def _number(value: Any, kind: type) -> Any:
     return kind(value)
 
 
+# NUL and the other C0 controls (tab, newline and carriage return aside) and DEL: invisible on a page,
+# and PostgreSQL refuses NUL in text outright, which would fail every sync of the list holding it.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: Any) -> str:
+    """TMDb text as Qwir stores it: a string without control characters and outer whitespace."""
+    return CONTROL_CHARACTERS.sub("", value).strip() if isinstance(value, str) else ""
+
+
+def web_link(value: Any) -> str | None:
+    """An http(s) URL, or None: a `javascript:` or `data:` link never reaches an href."""
+    link = clean_text(value)
+    return link if re.match(r"https?://[^\s/]", link, re.IGNORECASE) else None
+
+
 def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
+    return clean_text(value)
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:

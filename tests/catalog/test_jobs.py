@@ -8,7 +8,7 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from qwir import catalog, tasks
+from qwir import catalog, sync_heartbeat, tasks
 from qwir.extensions import db
 from qwir.models import IdentityTag, MediaList, SyncAudit, utcnow
 
@@ -47,7 +47,7 @@ def test_a_running_sync_refuses_a_second_one(tag_named):
 def test_a_stale_running_audit_no_longer_blocks(tag_named):
     drag = tag_named("drag")
     stale = catalog.start_sync(drag, media_type="movie", trigger="schedule")
-    stale.started_at = utcnow() - catalog.RUNNING_SYNC_EXPIRES_AFTER - dt.timedelta(seconds=1)
+    stale.started_at = utcnow() - sync_heartbeat.NEVER_STARTED_EXPIRES_AFTER - dt.timedelta(seconds=1)
     db.session.commit()
     assert tasks.queue_sync(drag, trigger="admin").status == "succeeded"
     db.session.refresh(stale)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from qwir import create_app
+from qwir import create_app, curators
 from qwir.extensions import db
 from qwir.models import IdentityTag, SyncAudit
 
@@ -42,8 +42,7 @@ def test_readyz_is_ready_with_database_and_cache_and_reports_tmdb(client):
     assert body["status"] == "ok"
     assert body["database"] == "ok"
     assert body["cache"] == "ok"
-    assert body["tmdb"]["source"] == "sandbox"
-    assert body["tmdb"]["last_sync_status"] is None
+    assert body["tmdb"] == {"source": "sandbox"}
 
 
 def test_readyz_reports_the_last_sync_and_the_last_success(app, client):
@@ -55,8 +54,13 @@ def test_readyz_reports_the_last_sync_and_the_last_success(app, client):
         ])
         db.session.commit()
 
+    anonymous = client.get("/readyz").get_json()["tmdb"]
+    with app.app_context():
+        curators.create_curator("ops@example.org", "a long enough passphrase")
+    client.post("/admin/login", data={"email": "ops@example.org", "password": "a long enough passphrase"})
     tmdb = client.get("/readyz").get_json()["tmdb"]
 
+    assert anonymous == {"source": "sandbox"}
     assert tmdb["last_sync_status"] == "failed"
     assert tmdb["last_error_class"] == "TmdbUnavailableError"
     assert tmdb["last_success_at"] < tmdb["last_sync_at"]

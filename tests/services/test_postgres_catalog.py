@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import re
 import threading
 
 import flask_migrate
+import httpx
 import pytest
 from sqlalchemy import func, inspect, select
 
 from qwir import catalog, create_app
 from qwir.extensions import cache, db
 from qwir.models import IdentityTag, MediaItem, MediaList, MediaListItem, SyncAudit
-from qwir.tmdb_wiring import build_tmdb_client
+from qwir.tmdb.client import TmdbClient
+from qwir.tmdb.sandbox import SandboxTransport
+from qwir.tmdb_wiring import SANDBOX_API_KEY, SANDBOX_IMAGE_BASE_URL, build_tmdb_client
 
 pytestmark = pytest.mark.services
 
@@ -119,6 +124,35 @@ def test_two_writers_of_one_list_never_interleave(pg_app):
         by_id = dict(db.session.execute(select(MediaItem.id, MediaItem.tmdb_id)).all())
         order = [by_id[i] for i in stored]
         assert order in ([t.tmdb_id for t in answers[0]], [t.tmdb_id for t in answers[1]])
+
+
+class NulInTitles(httpx.BaseTransport):
+    """The sandbox, with a NUL and a bell inside every film's title, overview and keyword names."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self.inner = inner
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        if not re.fullmatch(r".*/movie/\d+", request.url.path):
+            return response
+        payload = json.loads(response.read())
+        payload["title"] = f"Nul\u0000 {payload.get('title')}"
+        payload["overview"] = f"\u0007{payload.get('overview') or ''}"
+        for keyword in payload.get("keywords", {}).get("keywords", []):
+            keyword["name"] = f"{keyword['name']}\u0000"
+        return httpx.Response(response.status_code, json=payload)
+
+
+def test_tmdb_text_with_nul_is_cleaned_and_stored_on_postgres(pg_app):
+    transport = NulInTitles(SandboxTransport(api_key=SANDBOX_API_KEY, image_base_url=SANDBOX_IMAGE_BASE_URL))
+    with pg_app.app_context(), TmdbClient(SANDBOX_API_KEY, transport=transport) as client:
+        queer = db.session.get(IdentityTag, tag_id("queer"))
+        media_list = catalog.generate_media_list_for_identity(queer, limit=5, client=client)
+        titles = db.session.scalars(select(MediaItem.title).join(MediaListItem)
+                                    .where(MediaListItem.list_id == media_list.id)).all()
+    assert len(titles) == 5
+    assert all(title.startswith("Nul ") and "\x00" not in title for title in titles)
 
 
 def test_retention_and_health_run_on_postgres(pg_app):

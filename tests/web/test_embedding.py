@@ -19,9 +19,9 @@ def test_a_trusted_host_page_may_read_a_fragment_whose_links_point_back_here(cli
     assert response.headers["Access-Control-Allow-Origin"] == HOST
     assert "Origin" in response.vary
     body = response.get_data(as_text=True)
-    assert 'hx-get="http://localhost/fragments/random/queer-spotlight-1"' in body
-    assert 'href="http://localhost/titles/movie/' in body
-    assert 'src="http://localhost/sandbox/t/p/w342/' in body
+    assert 'hx-get="http://127.0.0.1:5000/fragments/random/queer-spotlight-1' in body
+    assert 'href="http://127.0.0.1:5000/titles/movie/' in body
+    assert 'src="http://127.0.0.1:5000/sandbox/t/p/w342/' in body
 
 
 def test_the_preflight_allows_htmx_headers_for_a_trusted_origin(client, catalog):

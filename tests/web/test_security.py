@@ -55,7 +55,7 @@ def test_session_cookie_is_httponly_and_lax(app, client):
 def test_session_cookie_is_secure_over_https(app, client):
     create_curator(app)
     response = client.post("/admin/login", data={"email": EMAIL, "password": PASSWORD},
-                           base_url="https://qwir.example")
+                           base_url="https://localhost")
     assert "Secure" in response.headers["Set-Cookie"]
     assert "max-age" in response.headers["Strict-Transport-Security"]
 

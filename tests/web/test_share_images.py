@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import threading
+import time
 
 import pytest
 from PIL import Image
@@ -12,6 +14,7 @@ from qwir.catalog import generate_media_list_for_identity
 from qwir.extensions import db
 from qwir.models import IdentityTag, MediaItem
 from qwir.seed import seed_tags
+from qwir.share_images import ShareCard
 
 
 @pytest.fixture
@@ -119,6 +122,43 @@ def test_live_cards_fetch_posters_from_the_image_cdn_once(client, synced, app, m
 
     monkeypatch.setattr(share_cards, "fetch_image", fake_fetch)
     app.config["TMDB_API_KEY"] = "a" * 32
+    with app.app_context():  # as a live sync stores them
+        db.session.execute(db.update(MediaItem).values(source="live", poster_path="/live-poster.jpg"))
+        db.session.commit()
     client.get(f"/share/spotlights/{synced}.png")
     client.get("/share/planets/lesbian.png")
-    assert fetched and len(fetched) == len(set(fetched))  # each poster once, then from the cache
+    assert fetched == ["/live-poster.jpg"]  # fetched once, then from the cache
+
+
+def test_concurrent_first_asks_draw_a_card_once(app, monkeypatch):
+    """Threads only (no SQL in them): each asks for the same never-drawn card at the same moment."""
+
+    drawn, pngs, barrier = [], [], threading.Barrier(4)
+    def slow_draw(*args):
+        drawn.append(1)
+        time.sleep(0.2)  # long enough that every thread arrives while the first one draws
+        return b"png"
+
+    monkeypatch.setattr(share_cards, "draw_share_card", slow_draw)
+    source = share_cards.CardSource("concurrent-test", lambda: ShareCard("Kicker", "Heading", "", "default"))
+
+    def ask():
+        with app.app_context():
+            barrier.wait()
+            pngs.append(share_cards.card_png(source))
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert pngs == [b"png"] * 4 and len(drawn) == 1
+
+
+def test_a_title_synced_from_the_sandbox_keeps_its_png_preview_after_a_key_is_set(client, synced, app):
+    app.config["TMDB_API_KEY"] = "a" * 32
+    with app.app_context():
+        item = db.session.scalars(db.select(MediaItem)).first()
+        tmdb_id = item.tmdb_id
+    assert og_image(client, f"/titles/movie/{tmdb_id}") == f"http://127.0.0.1:5000/share/titles/movie/{tmdb_id}.png"
+    assert client.get(f"/share/titles/movie/{tmdb_id}.png").status_code == 200
