@@ -8,9 +8,13 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: setup run test lint bench clean
+# Interface translations: the .po files are committed, their compiled .mo files are built here.
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
+EXTRACT_KEYWORDS := -k lazy_gettext -k lazy_ngettext:1,2
 
-setup: $(STAMP) static/vendor/htmx.min.js static/vendor/redoc.standalone.js
+.PHONY: setup run test lint bench clean messages
+
+setup: $(STAMP) static/vendor/htmx.min.js static/vendor/redoc.standalone.js $(CATALOGS)
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -34,6 +38,13 @@ static/vendor/htmx.min.js: node_modules/.package-lock.json
 static/vendor/redoc.standalone.js: node_modules/.package-lock.json
 	mkdir -p static/vendor
 	cp node_modules/redoc/bundles/redoc.standalone.js static/vendor/redoc.standalone.js
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+# After changing interface text: extract every string, merge it into each catalog, then translate.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg $(EXTRACT_KEYWORDS) --no-location --sort-output -o messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i messages.pot -d translations
 
 run: setup
 	$(BIN)/flask --app wsgi qwir bootstrap

@@ -5,7 +5,10 @@ discover page, details in parallel: 3 round trips) and against hydrating one tit
 another; the TMDb requests of a second generation within the cache TTLs; requests and wall
 time for limits 20 and 100.
 
-    .venv/bin/python bench/sync_speed.py [--latency-ms 50] [--tag queer] [--repeat 5]
+    .venv/bin/python bench/sync_speed.py [--latency-ms 50] [--tag queer] [--repeat 5] [--languages en,fr]
+
+The request count must not grow with --languages: every language's text comes from the same
+details request (`append_to_response=translations`).
 """
 
 from __future__ import annotations
@@ -87,8 +90,10 @@ def main() -> int:
     parser.add_argument("--tag", default="queer")
     parser.add_argument("--repeat", type=int, default=5, help="cold runs; the median is reported")
     parser.add_argument("--rate", type=float, help="TMDB_RATE_LIMIT_PER_SECOND (default: the app's)")
+    parser.add_argument("--languages", default="en,fr", help="QWIR_LANGUAGES: whose TMDb text is stored")
     args = parser.parse_args()
     overrides = {"TMDB_RATE_LIMIT_PER_SECOND": args.rate} if args.rate else {}
+    overrides["QWIR_LANGUAGES"] = tuple(code.strip() for code in args.languages.split(",") if code.strip())
     # A process of its own, as in real life: the sandbox's work must not compete for this one's GIL.
     port = free_port()
     server = subprocess.Popen([str(Path(sys.executable).parent / "flask"), "--app", "wsgi", "qwir", "sandbox",
@@ -124,7 +129,9 @@ def report(app, tag: IdentityTag, latency: float, repeat: int) -> None:
     cold, cold_audit = sorted(colds, key=lambda run: run[0])[len(colds) // 2]
     warm, warm_audit = generate(tag, 20)
     sequential = one_after_another(app, tag, 20)
-    print(f"sandbox latency {latency * 1000:.0f} ms; tag {tag.slug} ({len(tag.keyword_names)} keyword names)")
+    languages = ",".join(app.config["QWIR_LANGUAGES"])
+    print(f"sandbox latency {latency * 1000:.0f} ms; tag {tag.slug} "
+          f"({len(tag.keyword_names)} keyword names); languages {languages}")
     print(f"cold 20-title spotlight (median of {repeat}): {cold * 1000:.0f} ms, "
           f"{cold_audit.tmdb_requests} requests; critical path {critical * 1000:.0f} ms "
           f"-> {cold / critical:.2f}x (target <= 2.5x)")

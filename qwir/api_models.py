@@ -87,6 +87,19 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
 
 
+class TagText(Model):
+    """A tag's name and description in one other interface language; "" where none is written yet."""
+
+    name: Annotated[Text, StringConstraints(strip_whitespace=True, max_length=120)] = ""
+    description: Annotated[Text, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
+
+
+class TagTranslations(Model):
+    """A tag's text in each interface language besides English (members reading it see it)."""
+
+    fr: TagText = Field(default_factory=TagText)
+
+
 # ---------------------------------------------------------------- requests
 
 
@@ -106,6 +119,9 @@ class TagSettings(Model):
     featured: StrictBool = True
     feature_position: whole_number_between(0, 10_000) = 100
     theme: Annotated[Text, StringConstraints(pattern=r"^[a-z0-9-]{1,32}$")] = "aurora"
+    translations: TagTranslations = Field(
+        default_factory=TagTranslations,
+        description="The name and description in the other interface languages; the slug never changes.")
 
     @model_validator(mode="after")
     def _dates_in_order(self):
@@ -183,6 +199,7 @@ class Tag(Model):
     featured: bool
     feature_position: int
     theme: str
+    translations: TagTranslations
     lists: list[ListLink]
 
     @classmethod
@@ -197,7 +214,7 @@ class Tag(Model):
                    include_adult=bool(tag.include_adult), date_from=tag.date_from, date_to=tag.date_to,
                    max_certification=tag.max_certification, list_size=tag.list_size,
                    featured=bool(tag.featured), feature_position=tag.feature_position, theme=tag.theme,
-                   lists=lists)
+                   translations=TagTranslations.model_validate(tag.translations or {}), lists=lists)
 
 
 class TagList(Model):

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from qwir.extensions import cache, db
 from qwir.models import (
+    GenreName,
     IdentityTag,
     ListOverride,
     MediaItem,
@@ -35,7 +36,7 @@ from qwir.models import (
     utcnow,
 )
 from qwir.sync_heartbeat import heartbeat, is_dead
-from qwir.tmdb import discovery
+from qwir.tmdb import discovery, maturity
 from qwir.tmdb.normalize import ImageConfig, MediaDetails
 from qwir.tmdb.redaction import redact
 from qwir.tmdb_wiring import build_tmdb_client, tmdb_source
@@ -75,6 +76,7 @@ class SyncPlan:
     excluded_tmdb_ids: frozenset[int]  # hidden by a curator: never worth hydrating
     pinned_count: int
     source: str
+    languages: tuple[str, ...] = ("en",)  # whose TMDb text is stored (QWIR_LANGUAGES)
     kept_tmdb_ids: tuple[int, ...] = ()  # removed by the explicit-content exclusion, kept by a curator
 
 
@@ -122,7 +124,9 @@ def _run_sync(tag: IdentityTag, audit: SyncAudit, client, *, limit: int, media_t
             excluded = discovery.excluded_by_keywords(client, media_type, plan.filters)
             titles = _with_kept_titles(client, plan, images, collection.titles, excluded)
         _refuse_to_empty_a_stored_list(plan, titles)
-        media_list = _store_list(plan, titles, images, excluded)
+        # Only once the titles are in: a sync TMDb cannot finish never spends requests on it.
+        ages = discovery.age_table(client, media_type)
+        media_list = _store_list(plan, titles, images, excluded, ages)
         outcome.update(stored_count=len(media_list.entries), list_id=media_list.id)
     except Exception as error:
         db.session.rollback()
@@ -152,6 +156,7 @@ def _plan(tag: IdentityTag, keyword_ids: list[int], limit: int, media_type: str,
                     media_type=media_type, limit=limit, filters=filters,
                     region=config.get("TMDB_REGION") or "US", excluded_tmdb_ids=excluded,
                     pinned_count=pinned, source=tmdb_source(config),
+                    languages=tuple(config.get("QWIR_LANGUAGES") or ("en",)),
                     kept_tmdb_ids=tuple(int(i) for i in kept) if not tag.include_adult else ())
 
 
@@ -275,12 +280,12 @@ def store_configuration(source: str, payload: dict[str, Any]) -> ImageConfig:
 
 
 def _store_list(plan: SyncPlan, titles: Sequence[MediaDetails], images: ImageConfig,
-                excluded: list[dict[str, Any]]) -> MediaList:
+                excluded: list[dict[str, Any]], ages: maturity.AgeTable) -> MediaList:
     """Upsert the items, tag them and rewrite the list, in one transaction."""
     now = utcnow()
     _lock_tag(plan.tag_id)
-    item_ids = _upsert_items(plan.media_type, titles, now, source=plan.source,
-                             image_base_url=images.secure_base_url)
+    item_ids = _upsert_items(plan.media_type, titles, now, languages=plan.languages, ages=ages,
+                             source=plan.source, image_base_url=images.secure_base_url)
     _tag_items(plan.tag_id, item_ids.values())
     discovered = [item_ids[t.tmdb_id] for t in titles]
     list_id = _upsert_list(plan, now, discovered, excluded)
@@ -291,7 +296,10 @@ def _store_list(plan: SyncPlan, titles: Sequence[MediaDetails], images: ImageCon
     ).scalar_one()
 
 
-def item_row(details: MediaDetails, now: dt.datetime, **stored_with: Any) -> dict[str, Any]:
+def item_row(details: MediaDetails, now: dt.datetime, *, languages: Sequence[str],
+             ages: maturity.AgeTable | None = None, **stored_with: Any) -> dict[str, Any]:
+    """The stored row of one title: TMDb's text in each of `languages`, every country's rating as an age
+    (read from `ages`, TMDb's certification lists, else from the ratings' own names)."""
     return {
         "media_type": details.media_type,
         "tmdb_id": details.tmdb_id,
@@ -308,6 +316,10 @@ def item_row(details: MediaDetails, now: dt.datetime, **stored_with: Any) -> dic
         "backdrop_path": details.backdrop_path,
         "certification": details.certification,
         "certification_region": details.certification_region,
+        "ratings": maturity.ratings_by_country(details.certifications, ages or {}),
+        "tagline": details.tagline or "",
+        "translations": {language: details.translations.get(language) or _no_text()
+                         for language in languages},
         "providers": {region: dataclasses.asdict(p) for region, p in details.providers.items()},
         "directors": list(details.directors),
         "cast": [dataclasses.asdict(member) for member in details.cast],
@@ -320,6 +332,10 @@ def item_row(details: MediaDetails, now: dt.datetime, **stored_with: Any) -> dic
         "missing_since": None,
         **stored_with,
     }
+
+
+def _no_text() -> dict[str, str]:
+    return {"title": "", "overview": "", "tagline": ""}
 
 
 def _upsert_items(media_type: str, titles: Sequence[MediaDetails], now: dt.datetime,
@@ -585,3 +601,30 @@ def _bump_revision(list_id: int) -> None:
     """Tell readers (ETags, cached fragments) that this list's rendering has changed."""
     db.session.execute(update(MediaList).where(MediaList.id == list_id)
                        .values(revision=MediaList.revision + 1))
+
+
+# Genre names -----------------------------------------------------------------------------------
+
+
+def refresh_genre_names(client, languages: Iterable[str]) -> int:
+    """Store TMDb's film and series genre names in each language; returns how many were stored.
+
+    Kept apart from list syncs, so a sync's request count does not grow with the languages.
+    """
+    now = utcnow()
+    rows = [
+        {"media_type": media_type, "genre_id": genre["id"], "language": language,
+         "name": str(genre["name"])[:120], "fetched_at": now}
+        for language in dict.fromkeys(languages)
+        for media_type in ("movie", "tv")
+        for genre in client.genres(media_type, language).get("genres") or []
+        if isinstance(genre.get("id"), int) and genre.get("name")
+    ]
+    if rows:
+        statement = _insert(GenreName).values(rows)
+        db.session.execute(statement.on_conflict_do_update(
+            index_elements=["media_type", "genre_id", "language"],
+            set_={"name": statement.excluded.name, "fetched_at": statement.excluded.fetched_at},
+        ))
+    db.session.commit()
+    return len(rows)

@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from qwir.extensions import cache, db
 from qwir.models import IdentityTag, MediaList
+from qwir.tmdb.errors import TmdbError
 from qwir.tmdb.redaction import redact
 
 
@@ -89,6 +90,7 @@ def bootstrap_command() -> None:
     created, updated = seed_tags()
     click.echo(f"Database ready; identity tags: {len(created)} created, {len(updated)} updated.")
     _resolve_note_keywords()
+    _refresh_genres()
     featured = [t for t in _all_tags() if t.featured]
     stale = [job for job in _jobs(featured, None) if not _is_fresh(job)]
     if not stale:
@@ -98,6 +100,24 @@ def bootstrap_command() -> None:
     _run_syncs(stale, limit=None, trigger="bootstrap")
 
 
+@qwir_cli.command("genres")
+def genres_command() -> None:
+    """Fetch TMDb's genre names in every language of QWIR_LANGUAGES."""
+    _refresh_genres()
+
+
+def _refresh_genres() -> None:
+    from qwir.catalog import refresh_genre_names
+    from qwir.tmdb_wiring import build_tmdb_client
+
+    languages = current_app.config["QWIR_LANGUAGES"]
+    try:
+        with build_tmdb_client(current_app.config, cache=cache) as client:
+            stored = refresh_genre_names(client, languages)
+    except TmdbError as error:
+        click.echo(f"Genre names not refreshed ({type(error).__name__}); English names are shown meanwhile.")
+        return
+    click.echo(f"Genre names stored: {stored} ({', '.join(languages)}).")
 @qwir_cli.command("retention")
 def retention_command() -> None:
     """Refresh TMDb data nearing six months, flag titles TMDb lost, drop what is past the limit."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -42,6 +43,29 @@ def _quick_exit_url() -> str:
     return url
 
 
+def _env_region(name: str, default: str) -> str:
+    """A country code such as GB, upper-cased: TMDb matches regions case-sensitively."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    code = raw.upper()
+    if not re.fullmatch(r"[A-Z]{2}", code):
+        raise SettingsError(f"{name} must be a two-letter country code such as US or FR, not {raw!r}")
+    return code
+
+
+def _env_languages(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    """Two-letter language codes, comma-separated; English is always among them (the fallback text)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    codes = [part.strip().lower() for part in raw.split(",") if part.strip()]
+    wrong = [code for code in codes if not re.fullmatch(r"[a-z]{2}", code)]
+    if wrong:
+        raise SettingsError(f"{name} must list two-letter language codes such as en,fr, not {wrong[0]!r}")
+    return tuple(dict.fromkeys(["en", *codes]))
+
+
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
@@ -68,7 +92,7 @@ def settings_from_environment(instance_path: str) -> dict:
         "TMDB_API_BASE_URL": os.environ.get("TMDB_API_BASE_URL", "").strip()
         or DEFAULT_TMDB_BASE_URL,
         "TMDB_LANGUAGE": os.environ.get("TMDB_LANGUAGE", "").strip() or "en-US",
-        "TMDB_REGION": os.environ.get("TMDB_REGION", "").strip() or "US",
+        "TMDB_REGION": _env_region("TMDB_REGION", "US"),
         "TMDB_TIMEOUT": _env_float("TMDB_TIMEOUT", 10.0),
         "TMDB_MAX_RETRIES": _env_int("TMDB_MAX_RETRIES", 3),
         "TMDB_RATE_LIMIT_PER_SECOND": _env_float("TMDB_RATE_LIMIT_PER_SECOND", 40.0),
@@ -82,6 +106,8 @@ def settings_from_environment(instance_path: str) -> dict:
         "QWIR_DEFAULT_LOCALE": os.environ.get("QWIR_DEFAULT_LOCALE", "").strip().lower() or "en",
         # Where "Quick exit" sends a member who must leave in a hurry: a harmless, everyday site.
         "QWIR_QUICK_EXIT_URL": _quick_exit_url(),
+        # Languages whose TMDb text (titles, overviews, taglines) each sync stores.
+        "QWIR_LANGUAGES": _env_languages("QWIR_LANGUAGES", ("en", "fr")),
         # A curator's session ends after this long without a request, and this long after sign-in.
         "CURATOR_IDLE_MINUTES": _env_float("QWIR_CURATOR_IDLE_MINUTES", 30.0),
         "CURATOR_SESSION_HOURS": _env_float("QWIR_CURATOR_SESSION_HOURS", 12.0),

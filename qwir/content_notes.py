@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext
 
 
 @dataclass(frozen=True)
@@ -32,55 +32,55 @@ def _names(*names: str) -> frozenset[str]:
 CONTENT_NOTES: tuple[ContentNote, ...] = (
     ContentNote(
         "queer-character-dies",
-        _l('A queer character dies ("bury your gays")'),
-        _l("The death of an LGBTQ+ character, the trope where they rarely get a happy ending."),
+        lazy_gettext('A queer character dies ("bury your gays")'),
+        lazy_gettext("The death of an LGBTQ+ character, the trope where they rarely get a happy ending."),
         _names("bury your gays", "dead lesbian syndrome", "death of gay character",
                "death of lesbian character"),
     ),
     ContentNote(
         "conversion-therapy",
-        _l("Conversion therapy"),
-        _l("Attempts to change someone's sexuality or gender identity."),
+        lazy_gettext("Conversion therapy"),
+        lazy_gettext("Attempts to change someone's sexuality or gender identity."),
         _names("conversion therapy", "gay conversion therapy", "reparative therapy", "ex-gay",
                "ex-gay movement"),
     ),
     ContentNote(
         "outing",
-        _l("Outing"),
-        _l("Someone's sexuality or gender identity revealed against their will."),
+        lazy_gettext("Outing"),
+        lazy_gettext("Someone's sexuality or gender identity revealed against their will."),
         _names("outing", "forced outing", "outed"),
     ),
     ContentNote(
         "anti-lgbtq-violence",
-        _l("Homophobic or transphobic violence"),
-        _l("Homophobia, transphobia, hate crimes, slurs, bashing."),
+        lazy_gettext("Homophobic or transphobic violence"),
+        lazy_gettext("Homophobia, transphobia, hate crimes, slurs, bashing."),
         _names("homophobia", "homophobic", "homophobe", "transphobia", "transphobic", "biphobia",
                "lesbophobia", "hate crime", "gay bashing", "gay slur", "anti gay"),
     ),
     ContentNote(
         "sexual-violence",
-        _l("Sexual violence and abuse"),
-        _l("Rape, sexual abuse, harassment, abuse of children."),
+        lazy_gettext("Sexual violence and abuse"),
+        lazy_gettext("Rape, sexual abuse, harassment, abuse of children."),
         _names("rape", "sexual abuse", "gang rape", "sexual violence", "rape of a male", "lesbian rape",
                "sexual murder", "sexual harassment", "pedophilia", "child molestation", "child abuse"),
     ),
     ContentNote(
         "suicide-self-harm",
-        _l("Suicide and self-harm"),
-        _l("Suicide, suicide attempts, self-harm, eating disorders."),
+        lazy_gettext("Suicide and self-harm"),
+        lazy_gettext("Suicide, suicide attempts, self-harm, eating disorders."),
         _names("suicide", "suicide attempt", "suicidal", "self mutilation", "self-harm", "self harm",
                "eating disorder"),
     ),
     ContentNote(
         "deadnaming-misgendering",
-        _l("Deadnaming or misgendering"),
-        _l("A trans or non-binary person called by a former name or the wrong gender."),
+        lazy_gettext("Deadnaming or misgendering"),
+        lazy_gettext("A trans or non-binary person called by a former name or the wrong gender."),
         _names("deadnaming", "deadname", "misgendering", "misgender"),
     ),
     ContentNote(
         "explicit-sex",
-        _l("Explicit sex and nudity"),
-        _l("Sex scenes, nudity, erotica, pornography, BDSM."),
+        lazy_gettext("Explicit sex and nudity"),
+        lazy_gettext("Sex scenes, nudity, erotica, pornography, BDSM."),
         _names("sex", "nudity", "female nudity", "male nudity", "erotic movie", "eroticism", "masturbation",
                "pornography", "sex scene", "sadomasochism", "bdsm", "explicit sex", "softcore",
                "erotic thriller", "group sex", "porn actor", "porn actress", "erotica", "porn industry",
@@ -90,26 +90,26 @@ CONTENT_NOTES: tuple[ContentNote, ...] = (
     ),
     ContentNote(
         "sex-work",
-        _l("Sex work"),
-        _l("Prostitution and sex workers."),
+        lazy_gettext("Sex work"),
+        lazy_gettext("Prostitution and sex workers."),
         _names("prostitution", "sex worker"),
     ),
     ContentNote(
         "incest",
-        _l("Incest"),
-        _l("Incest within families."),
+        lazy_gettext("Incest"),
+        lazy_gettext("Incest within families."),
         _names("incest", "brother sister incest", "aunt nephew incest", "sister sister incest"),
     ),
     ContentNote(
         "violence",
-        _l("Graphic violence and abuse"),
-        _l("Murder, torture, gore, domestic violence, bullying."),
+        lazy_gettext("Graphic violence and abuse"),
+        lazy_gettext("Murder, torture, gore, domestic violence, bullying."),
         _names("murder", "violence", "gore", "torture", "domestic violence", "abuse", "bullying"),
     ),
     ContentNote(
         "drug-use",
-        _l("Drug use"),
-        _l("Drug addiction and drug abuse."),
+        lazy_gettext("Drug use"),
+        lazy_gettext("Drug addiction and drug abuse."),
         _names("drug addiction", "drug abuse"),
     ),
 )

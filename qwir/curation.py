@@ -29,6 +29,7 @@ AUDITS_PER_PAGE = 25
 TAG_FIELDS = (
     "name", "slug", "description", "keyword_names", "media_types", "language", "include_adult",
     "date_from", "date_to", "max_certification", "list_size", "featured", "feature_position", "theme",
+    "translations",
 )
 EDITABLE_TAG_FIELDS = tuple(f for f in TAG_FIELDS if f != "slug")
 
@@ -51,6 +52,8 @@ def _field_messages() -> dict[str, str]:
         "list_size": _("Give a whole number from 1 to %(most)d.", most=api_models.MAX_LIST_SIZE),
         "feature_position": _("Give a whole number from 0 to 10000."),
         "theme": _("Use lower-case letters, digits and hyphens."),
+        "translations": _("Give each language a name of up to 120 characters and a description of up "
+                          "to 2000."),
     }
 
 
@@ -115,6 +118,7 @@ def _typed_form_values(form: Mapping[str, Any], *, with_slug: bool) -> dict[str,
         "date_to": text("date_to") or None,
         "max_certification": text("max_certification").upper() or None,
         "theme": text("theme") or "aurora",
+        "translations": {"fr": {"name": text("name_fr"), "description": text("description_fr")}},
     }
     if with_slug:
         data["slug"] = text("slug")
@@ -139,7 +143,7 @@ def create_tag(data: TagInput) -> IdentityTag | None:
     """Create a tag from valid input; None (with errors on `data`) when anything is wrong."""
     changes = data.changes(TAG_FIELDS)
     if changes.get("slug") and find_tag(changes["slug"]):
-        data.error("slug", "Another tag already uses this slug.")
+        data.error("slug", _("Another tag already uses this slug."))
     if not data.ok:
         return None
     tag = IdentityTag(**changes)
@@ -167,8 +171,10 @@ def tag_form_values(tag: IdentityTag | None) -> dict[str, Any]:
     if tag is None:
         return {"media_types": ["movie", "tv"], "featured": True, "list_size": 20,
                 "feature_position": 100, "theme": "aurora"}
-    values = {field: getattr(tag, field) for field in TAG_FIELDS}
+    values = {field: getattr(tag, field) for field in TAG_FIELDS if field != "translations"}
     values["keyword_names"] = ", ".join(tag.keyword_names or [])
+    for language, texts in (tag.translations or {}).items():
+        values.update({f"{name}_{language}": text for name, text in texts.items()})
     return values
 
 

@@ -15,6 +15,7 @@ from flask import Flask, url_for
 from flask_babel import gettext as _
 
 from qwir.extensions import db
+from qwir.localized import Text, localized
 from qwir.models import IdentityTag
 from qwir.validation import whole_number
 
@@ -91,7 +92,7 @@ def list_slug_from_opaque(key: str) -> str | None:
 class TagLabel:
     """How a page names and links a tag: its own name, or a neutral one while discreet."""
 
-    label: str
+    label: Text | str  # the tag's name in the page's language, or the neutral one
     key: str
     url: str
     theme: str
@@ -113,7 +114,7 @@ def tag_label(tag: IdentityTag, discreet: bool | None = None) -> TagLabel:
     `Collection 1` at /planets/c1 while discreet mode is on."""
     neutral = _discreet() if discreet is None else discreet
     key = opaque_tag_id(tag) if neutral else tag.slug
-    label = neutral_tag_name(tag) if neutral else tag.name
+    label = neutral_tag_name(tag) if neutral else localized(tag, "name")
     return TagLabel(label, key, url_for("pages.planet", slug=key), tag.theme or "default", neutral)
 
 
@@ -135,7 +136,8 @@ def masks_title(item, discreet: bool | None = None) -> bool:
     """A title whose own name says what the site is about stays masked while discreet."""
     if not (_discreet() if discreet is None else discreet):
         return False
-    return has_identity_word(item.title) or has_identity_word(getattr(item, "original_title", None))
+    names = (item.title, getattr(item, "original_title", None), localized(item, "title").text)
+    return any(has_identity_word(name) for name in names)
 
 
 def quick_exit_url() -> str:

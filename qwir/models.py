@@ -53,6 +53,8 @@ class IdentityTag(db.Model):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text, default="")
+    # Name and description in the other interface languages: {"fr": {"name", "description"}}.
+    translations: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict, server_default="{}")
     # TMDb keyword names (synonyms, OR-ed in discover) and the ids they resolved to.
     keyword_names: Mapped[list[str]] = mapped_column(JSON, default=list)
     keyword_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
@@ -97,6 +99,18 @@ class TmdbKeyword(db.Model):
     resolved_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class GenreName(db.Model):
+    """A TMDb genre's name in one language, from /genre/{movie,tv}/list (refreshed apart from syncs)."""
+
+    __tablename__ = "genre_names"
+
+    media_type: Mapped[str] = mapped_column(String(8), primary_key=True)
+    genre_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    fetched_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class MediaItem(db.Model):
     """One film or series, normalised from TMDb details."""
 
@@ -119,6 +133,11 @@ class MediaItem(db.Model):
     backdrop_path: Mapped[str | None] = mapped_column(String(300))
     certification: Mapped[str | None] = mapped_column(String(16))  # for the configured region
     certification_region: Mapped[str | None] = mapped_column(String(2))
+    # Every country's rating and the youngest age it admits: {"GB": {"rating": "12A", "age": 12}}.
+    ratings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
+    tagline: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # TMDb's text per language of QWIR_LANGUAGES: {"fr": {"title", "overview", "tagline"}}, "" where absent.
+    translations: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict, server_default="{}")
     # {"US": {"link": ..., "flatrate": [{provider_id, provider_name, logo_path}], "rent": [], ...}}
     providers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     directors: Mapped[list[str]] = mapped_column(JSON, default=list)  # creators for series

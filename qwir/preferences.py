@@ -7,41 +7,49 @@ session then holds nothing of them. "Forget everything" removes both.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from babel import Locale
 from flask import after_this_request, current_app, g, request, session
+from flask_babel import lazy_gettext
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from qwir.content_notes import NOTES_BY_SLUG
 from qwir.title_notes import note_keyword_ids
+from qwir.tmdb import maturity
 
 SESSION_KEY = "qwir_prefs"
 REMEMBER_COOKIE = "qwir_remember"
 REMEMBER_SECONDS = 365 * 24 * 60 * 60
 _REMEMBER_SALT = "qwir-remembered-preferences"
-
-# US ratings for film and TV on one shared ladder: a cap at a rung admits that rung and below.
-MOVIE_RATINGS = {"G": 0, "PG": 1, "PG-13": 2, "R": 3, "NC-17": 4}
-TV_RATINGS = {"TV-Y": 0, "TV-Y7": 0, "TV-G": 0, "TV-PG": 1, "TV-14": 2, "TV-MA": 3}
+INTERFACE_LANGUAGES = ("en", "fr")
+# Codes CLDR lists among territories that are no country a title is rated or sold in.
+NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "QO"})
 
 
 @dataclass(frozen=True)
 class MaturityCap:
+    """An age cap: the same promise in every country, read through each country's ratings."""
+
     slug: str
     label: str
-    rung: int
+    age: int
 
 
 MATURITY_CAPS: tuple[MaturityCap, ...] = (
-    MaturityCap("g", "Up to G / TV-G", 0),
-    MaturityCap("pg", "Up to PG / TV-PG", 1),
-    MaturityCap("pg-13", "Up to PG-13 / TV-14", 2),
-    MaturityCap("r", "Up to R / TV-MA", 3),
+    MaturityCap("all", lazy_gettext("All ages"), 0),
+    MaturityCap("10", lazy_gettext("10 and over"), 10),
+    MaturityCap("12", lazy_gettext("12 and over"), 12),
+    MaturityCap("16", lazy_gettext("16 and over"), 16),
+    MaturityCap("18", lazy_gettext("18 and over"), 18),
 )
 CAPS_BY_SLUG = {cap.slug: cap for cap in MATURITY_CAPS}
+# Caps saved before caps were ages, on the US ladders; each keeps out at least what it kept out.
+LEGACY_CAPS = {"g": "all", "pg": "10", "pg-13": "12", "r": "16"}
 
 
 class InvalidPreferences(ValueError):
@@ -59,6 +67,9 @@ class Preferences:
     max_maturity: str | None = None
     avoid_topics: frozenset[str] = field(default_factory=frozenset)
     discreet: bool = False
+    show_unrated: bool = False  # under a cap, titles rated nowhere that counts show only if chosen
+    region: str | None = None  # None: from the interface locale, else TMDB_REGION
+    language: str | None = None  # the header's language switch; None: Accept-Language
 
     @property
     def cap(self) -> MaturityCap | None:
@@ -75,21 +86,25 @@ class Preferences:
 
     @property
     def is_default(self) -> bool:
-        return self == Preferences()
+        """No safety or display choice: what a member reads is not filtered or changed.
 
-    def rating_allowed(self, media_type: str, certification: str | None) -> bool:
-        """Within the cap? Unrated titles (or ratings off the US ladders) pass only when no cap is set."""
-        if self.cap is None:
-            return True
-        ladder = TV_RATINGS if media_type == "tv" else MOVIE_RATINGS
-        rung = ladder.get((certification or "").strip().upper())
-        return rung is not None and rung <= self.cap.rung
+        The language and the country are settings of another kind; a member who chose only
+        those is not told that filters are on.
+        """
+        return dataclasses.replace(self, region=None, language=None) == Preferences()
+
+    def age_allowed(self, age: int | None) -> bool:
+        """Within the cap? An unrated title (age None) passes a cap only when the member chose so."""
+        return maturity.within_age(age, self.cap.age if self.cap else None, show_unrated=self.show_unrated)
 
     def as_dict(self) -> dict:
         return {
             "max_maturity": self.max_maturity,
             "avoid": sorted(self.avoid_topics),
             "discreet": self.discreet,
+            "show_unrated": self.show_unrated,
+            "region": self.region,
+            "language": self.language,
         }
 
     def fingerprint(self) -> str:
@@ -104,21 +119,53 @@ def parse_preferences(values: Mapping[str, object]) -> Preferences:
     `values` may be a werkzeug MultiDict (repeated `avoid` fields) or a plain mapping.
     """
     errors: dict[str, str] = {}
-    cap = str(values.get("max_maturity") or "").strip()
+    cap = str(values.get("max_maturity") or "").strip().lower()
+    cap = LEGACY_CAPS.get(cap, cap)
     if cap in ("", "none"):
         cap = ""
     elif cap not in CAPS_BY_SLUG:
-        errors["max_maturity"] = "Choose one of the listed maturity caps."
+        errors["max_maturity"] = str(lazy_gettext("Choose one of the listed maturity caps."))
     topics = _listed(values, "avoid")
     unknown = sorted(t for t in topics if t not in NOTES_BY_SLUG)
     if unknown:
-        errors["avoid"] = "Unknown topic: " + ", ".join(unknown)
-    discreet = str(values.get("discreet") or "").strip().lower()
-    if discreet not in ("", "0", "1", "on", "off", "true", "false"):
-        errors["discreet"] = "Discreet mode is either on or off."
+        errors["avoid"] = str(lazy_gettext("Unknown topic: %(topics)s", topics=", ".join(unknown)))
+    discreet = _switch(values, "discreet", errors, lazy_gettext("Discreet mode is either on or off."))
+    show_unrated = _switch(values, "show_unrated", errors,
+                           lazy_gettext("Showing unrated titles is either on or off."))
+    region = _region(values, errors)
+    language = str(values.get("language") or "").strip().lower()
+    if language not in ("", *INTERFACE_LANGUAGES):
+        errors["language"] = str(lazy_gettext("Choose English or French."))
     if errors:
         raise InvalidPreferences(errors)
-    return Preferences(cap or None, frozenset(topics), discreet in ("1", "on", "true"))
+    return Preferences(cap or None, frozenset(topics), discreet, show_unrated, region, language or None)
+
+
+def _switch(values: Mapping[str, object], name: str, errors: dict[str, str], message) -> bool:
+    raw = str(values.get(name) or "").strip().lower()
+    if raw not in ("", "0", "1", "on", "off", "true", "false"):
+        errors[name] = str(message)
+    return raw in ("1", "on", "true")
+
+
+def _region(values: Mapping[str, object], errors: dict[str, str]) -> str | None:
+    """A country code Babel knows (upper-cased), or None for "from my language"."""
+    raw = str(values.get("region") or "").strip()
+    if not raw or raw.lower() == "auto":
+        return None
+    region = maturity.normalize_region(raw)
+    if region is None or region in NOT_COUNTRIES or region not in Locale("en").territories:
+        errors["region"] = str(lazy_gettext("Choose a country from the list."))
+        return None
+    return region
+
+
+def region_choices(locale: str) -> list[tuple[str, str]]:
+    """Every country a member may pick, named in the interface language and sorted by that name."""
+    names = Locale.parse(locale).territories
+    countries = [(code, name) for code, name in names.items()
+                 if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES]
+    return sorted(countries, key=lambda pair: pair[1].casefold())
 
 
 def _listed(values: Mapping[str, object], name: str) -> list[str]:
@@ -158,13 +205,15 @@ def preferences_remembered() -> bool:
 def save_preferences(preferences: Preferences, *, remember: bool = False) -> None:
     """Keep the preferences for this session, or for a year on this device when asked to remember."""
     g.qwir_preferences = preferences
-    if remember and not preferences.is_default:
+    # The language and the country count here too: a member who chose only those keeps them.
+    nothing_chosen = preferences == Preferences()
+    if remember and not nothing_chosen:
         session.pop(SESSION_KEY, None)
         encoded = _serializer().dumps(preferences.as_dict())
         after_this_request(lambda response: _set_remember_cookie(response, encoded))
         return
     _drop_remember_cookie()
-    if preferences.is_default:
+    if nothing_chosen:
         session.pop(SESSION_KEY, None)
     else:
         session[SESSION_KEY] = preferences.as_dict()

@@ -83,7 +83,10 @@ def _refresh(client, item: MediaItem, *, region: str, source: str, images: Image
             item.missing_since = now
         report.flagged_missing += 1
         return
-    row = catalog.item_row(found.details, now, source=source, image_base_url=images.secure_base_url)
+    # The languages the title was stored in; the refreshed ratings are read from their own names.
+    languages = tuple(item.translations or {}) or ("en",)
+    row = catalog.item_row(found.details, now, languages=languages, source=source,
+                           image_base_url=images.secure_base_url)
     db.session.execute(update(MediaItem).where(MediaItem.id == item.id).values(row))
     report.refreshed += 1
 

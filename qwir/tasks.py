@@ -54,6 +54,7 @@ def _beat_schedule(hours: float) -> dict:
     return {
         "sync-featured-tags": {"task": "qwir.sync_featured_tags", "schedule": every},
         "refresh-keywords": {"task": "qwir.refresh_keywords", "schedule": every},
+        "refresh-genre-names": {"task": "qwir.refresh_genre_names", "schedule": every},
         # TMDb's six-month limit is counted in days: once a day is plenty.
         "enforce-tmdb-retention": {"task": "qwir.enforce_retention", "schedule": dt.timedelta(days=1)},
     }
@@ -87,6 +88,13 @@ def sync_tag(tag_id: int, media_type: str, trigger: str, audit_id: int) -> dict:
 def sync_featured_tags() -> list[int]:
     """Queue a sync of every featured tag's lists; returns the audit ids started."""
     return [audit.id for audit in queue_sync_all("schedule")]
+
+
+@shared_task(name="qwir.refresh_genre_names")
+def refresh_genre_names() -> int:
+    """Re-fetch TMDb's genre names in every language of QWIR_LANGUAGES."""
+    with build_tmdb_client(current_app.config, cache=cache) as client:
+        return catalog.refresh_genre_names(client, current_app.config["QWIR_LANGUAGES"])
 
 
 @shared_task(name="qwir.refresh_keywords")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from flask_babel import gettext
 from sqlalchemy import func, select, update
 
 from qwir.content_notes import CONTENT_NOTES, MAX_NOTE_TEXT, NOTES_BY_SLUG, in_panel_order
@@ -38,18 +39,18 @@ def parse_notes(values: Mapping[str, object]) -> tuple[list[str], str]:
     if isinstance(raw, str):
         raw = raw.split(",")
     if not isinstance(raw, list) or not all(isinstance(slug, str) for slug in raw):
-        errors["notes"] = "notes must be a list of content note slugs."
+        errors["notes"] = gettext("notes must be a list of content note slugs.")
         raw = []
     slugs = {slug.strip() for slug in raw if slug.strip()}
     unknown = sorted(slugs - set(NOTES_BY_SLUG))
     if unknown:
-        errors["notes"] = "Unknown content note: " + ", ".join(unknown)
+        errors["notes"] = gettext("Unknown content note: %(notes)s", notes=", ".join(unknown))
     text = values.get("text") or ""
     if not isinstance(text, str):
-        errors["text"] = "text must be a string."
+        errors["text"] = gettext("text must be a string.")
         text = ""
     elif len(text.strip()) > MAX_NOTE_TEXT:
-        errors["text"] = f"Keep the note to {MAX_NOTE_TEXT} characters."
+        errors["text"] = gettext("Keep the note to %(num)d characters.", num=MAX_NOTE_TEXT)
     if errors:
         raise InvalidNotes(errors)
     return [note.slug for note in in_panel_order(slugs)], text.strip()

@@ -6,6 +6,8 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
+from flask_babel import gettext
+
 # The largest id (or count) a 32-bit INTEGER column holds, as on PostgreSQL: a larger number
 # names nothing we store, and binding it in a query fails in the driver instead of matching no row.
 MAX_ROW_ID = 2**31 - 1
@@ -53,9 +55,10 @@ class Validation:
         value = value.strip() if isinstance(value, str) else ""
         name = label or field.replace("_", " ").capitalize()
         if required and not value:
-            self.error(field, f"{name} is required.")
+            self.error(field, gettext("%(name)s is required.", name=name))
         elif max_length is not None and len(value) > max_length:
-            self.error(field, f"{name} can be at most {max_length} characters.")
+            too_long = gettext("%(name)s can be at most %(num)d characters.", name=name, num=max_length)
+            self.error(field, too_long)
         return value
 
     def error(self, field: str, message: str) -> None:

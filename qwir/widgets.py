@@ -16,14 +16,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from qwir import discretion
 from qwir.content_notes import ContentNote, in_panel_order, title_notes
 from qwir.extensions import db
+from qwir.i18n import locale_and_region, member_region
+from qwir.localized import genre_label, localized, spotlight_title
 from qwir.models import IdentityTag, ListOverride, MediaItem, MediaList, MediaListItem, SyncAudit
 from qwir.preferences import Preferences
+from qwir.tmdb import maturity
 from qwir.tmdb.normalize import web_link
 from qwir.validation import whole_number
 
@@ -44,14 +48,16 @@ LIVE_IMAGE_BASE_URL = "https://image.tmdb.org/t/p/"
 SANDBOX_IMAGE_BASE_URL = "/sandbox/t/p/"
 LIST_SLUG = re.compile(r"^(?P<tag>[a-z0-9-]+?)-(?P<kind>series-spotlight|spotlight)-(?P<id>\d+)$")
 PLANET_SORTS = {
-    "spotlight": "Spotlight order",
-    "newest": "Newest first",
-    "oldest": "Oldest first",
-    "title": "Title A-Z",
-    "rating": "Best rated",
+    "spotlight": lazy_gettext("Spotlight order"),
+    "newest": lazy_gettext("Newest first"),
+    "oldest": lazy_gettext("Oldest first"),
+    "title": lazy_gettext("Title A-Z"),
+    "rating": lazy_gettext("Best rated"),
 }
-PLANET_FORMATS = {"all": "Everything", "movie": "Films", "tv": "Series"}
-FORMAT_NAMES = {"movie": "Films", "tv": "Series"}
+PLANET_FORMATS = {
+    "all": lazy_gettext("Everything"), "movie": lazy_gettext("Films"), "tv": lazy_gettext("Series"),
+}
+FORMAT_NAMES = {"movie": lazy_gettext("Films"), "tv": lazy_gettext("Series")}
 
 
 class NotFound(LookupError):
@@ -89,20 +95,53 @@ def poster_sources(poster_path: str | None, base_url: str) -> PosterSources | No
     return PosterSources(src=f"{base_url}w342{poster_path}", srcset=srcset)
 
 
-def is_visible(item: MediaItem, preferences: Preferences) -> bool:
+@dataclass(frozen=True)
+class ShownRating:
+    """The rating a member goes by: their country's, else the US one; `age` None when unknown."""
+
+    country: str
+    rating: str
+    age: int | None
+
+
+def shown_rating(item: MediaItem, region: str) -> ShownRating | None:
+    """The title's rating for a member in `region`; rows stored before every country was kept
+    fall back to their one stored certification."""
+    ratings = item.ratings or {}
+    if not ratings and item.certification:
+        country = item.certification_region or maturity.FALLBACK_COUNTRY
+        ratings = {country: {"rating": item.certification,
+                             "age": maturity.age_of(country, item.certification)}}
+    found = maturity.rating_for_region(ratings, region)
+    if found is None:
+        return None
+    country, rating = found
+    return ShownRating(country, rating["rating"], rating.get("age"))
+
+
+def rating_allowed(item: MediaItem, preferences: Preferences, region: str) -> bool:
+    rating = shown_rating(item, region)
+    return preferences.age_allowed(rating.age if rating else None)
+
+
+def is_visible(item: MediaItem, preferences: Preferences, region: str) -> bool:
     """Adult titles never; otherwise within the member's maturity cap and clear of avoided content notes."""
     if item.adult:
         return False
-    if not preferences.rating_allowed(item.media_type, item.certification):
+    if not rating_allowed(item, preferences, region):
         return False
     return preferences.allows_notes(title_notes(item))
 
 
 def visible_items(items: Iterable[MediaItem], preferences: Preferences) -> list[MediaItem]:
-    return [item for item in items if is_visible(item, preferences)]
+    """The items this request's member may see, judged by the ratings of their region."""
+    region = member_region()
+    return [item for item in items if is_visible(item, preferences, region)]
 
 
 def _etag(*parts: object) -> str:
+    """Every ETag also names the interface language and the region: both change what is shown."""
+    parts = (*parts, locale_and_region())
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:24]
 
 
@@ -200,7 +239,7 @@ def _list_or_pending(slug: str) -> MediaList | tuple[IdentityTag, str]:
         return media_list
     owner = _tag_for_list_slug(slug)
     if owner is None:
-        raise NotFound(f"No spotlight list called {slug!r}.")
+        raise NotFound(gettext("No spotlight list called %(slug)s.", slug=repr(slug)))
     _request_sync(*owner)
     return _list_by_slug(slug) or owner
 
@@ -232,7 +271,7 @@ class Carousel:
 
     @property
     def format_name(self) -> str:
-        return FORMAT_NAMES[self.media_type]
+        return str(FORMAT_NAMES[self.media_type])
 
     @cached_property
     def _selection(self) -> tuple[list[MediaItem], int]:
@@ -252,19 +291,15 @@ class Carousel:
         return self._selection[1]
 
 
-def _pending_title(tag: IdentityTag, media_type: str) -> str:
-    return f"{tag.name} {'series' if media_type == 'tv' else 'films'}"
-
-
 def carousel(slug: str, preferences: Preferences, *, size: int = CAROUSEL_SIZE) -> Carousel:
     """The first `size` titles of a spotlight the member may see, filling up from later entries."""
     found = _list_or_pending(slug)
     if not isinstance(found, MediaList):
         tag, media_type = found
-        return Carousel(slug, _pending_title(tag, media_type), tag, media_type)
+        return Carousel(slug, spotlight_title(tag, media_type), tag, media_type)
     return Carousel(
         slug=slug,
-        title=found.title,
+        title=spotlight_title(found.tag, found.media_type),
         tag=found.tag,
         media_type=found.media_type,
         generated_at=found.generated_at,
@@ -328,7 +363,7 @@ def _shelves(tag: IdentityTag) -> list[FeedShelf]:
         media_list = stored.get(media_type)
         wanted = media_type == "movie" and media_type in (tag.media_types or [])
         if media_list is not None or wanted:
-            title = media_list.title if media_list else _pending_title(tag, media_type)
+            title = spotlight_title(tag, media_type)
             shelves.append(FeedShelf(tag.list_slug(media_type), title, media_type, tag))
     return shelves
 
@@ -401,7 +436,8 @@ def _int_param(args, name: str, minimum: int, maximum: int) -> int | None:
         return None
     number = whole_number(raw, low=minimum, high=maximum)
     if number is None:
-        raise BadQuery(f"{name} must be a whole number from {minimum} to {maximum}.")
+        raise BadQuery(gettext("%(name)s must be a whole number from %(low)d to %(high)d.", name=name,
+                               low=minimum, high=maximum))
     return number
 
 
@@ -410,12 +446,12 @@ def parse_planet_query(args) -> PlanetQuery:
     media = args.get("media") or "all"
     sort = args.get("sort") or "spotlight"
     if media not in PLANET_FORMATS:
-        raise BadQuery("media must be one of: " + ", ".join(PLANET_FORMATS))
+        raise BadQuery(gettext("media must be one of: %(choices)s", choices=", ".join(PLANET_FORMATS)))
     if sort not in PLANET_SORTS:
-        raise BadQuery("sort must be one of: " + ", ".join(PLANET_SORTS))
+        raise BadQuery(gettext("sort must be one of: %(choices)s", choices=", ".join(PLANET_SORTS)))
     decade = _int_param(args, "decade", 1870, 2100)
     if decade is not None and decade % 10:
-        raise BadQuery("decade must be a year ending in 0, such as 1990.")
+        raise BadQuery(gettext("decade must be a year ending in 0, such as 1990."))
     genre = _int_param(args, "genre", 1, 10**7)
     page = _int_param(args, "page", 1, 500) or 1
     return PlanetQuery(media, genre, decade, sort, page)
@@ -454,7 +490,7 @@ def _tag_by_slug(slug: str) -> IdentityTag:
         select(IdentityTag).where(IdentityTag.slug == slug).options(selectinload(IdentityTag.lists))
     )
     if tag is None:
-        raise NotFound(f"No planet called {slug!r}.")
+        raise NotFound(gettext("No planet called %(slug)s.", slug=repr(slug)))
     return tag
 
 
@@ -482,7 +518,7 @@ def _sorted(items: list[MediaItem], sort: str) -> list[MediaItem]:
     keys = {
         "newest": (lambda item: item.release_date or undated, True),
         "oldest": (lambda item: item.release_date or dt.date.max, False),
-        "title": (lambda item: item.title.casefold(), False),
+        "title": (lambda item: localized(item, "title").text.casefold(), False),
         "rating": (lambda item: item.vote_average or 0.0, True),
     }
     if sort not in keys:
@@ -492,21 +528,22 @@ def _sorted(items: list[MediaItem], sort: str) -> list[MediaItem]:
 
 
 def _genre_facets(items: list[MediaItem]) -> list[Facet]:
-    counts: Counter[tuple[int, str]] = Counter(
-        (genre["id"], genre["name"]) for item in items for genre in item.genres or [] if "id" in genre
-    )
-    ranked = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0][1]))
-    return [Facet(genre_id, name, count) for (genre_id, name), count in ranked]
+    """Genres by how many titles carry them, named from TMDb's genre list in the member's language."""
+    genres = {genre["id"]: genre for item in items for genre in item.genres or [] if "id" in genre}
+    counts = Counter(genre["id"] for item in items for genre in item.genres or [] if "id" in genre)
+    named = {genre_id: str(genre_label(genre)) for genre_id, genre in genres.items()}
+    ranked = sorted(counts.items(), key=lambda pair: (-pair[1], named[pair[0]]))
+    return [Facet(genre_id, named[genre_id], count) for genre_id, count in ranked]
 
 
 def _decade_facets(items: list[MediaItem]) -> list[Facet]:
     counts = Counter(item.year // 10 * 10 for item in items if item.year)
-    return [Facet(decade, f"{decade}s", counts[decade]) for decade in sorted(counts)]
+    return [Facet(decade, gettext("%(decade)ds", decade=decade), counts[decade]) for decade in sorted(counts)]
 
 
 def _format_facets(items: list[MediaItem]) -> list[Facet]:
     counts = Counter(item.media_type for item in items)
-    return [Facet(kind, FORMAT_NAMES[kind], counts[kind]) for kind in ("movie", "tv") if counts[kind]]
+    return [Facet(kind, str(FORMAT_NAMES[kind]), counts[kind]) for kind in ("movie", "tv") if counts[kind]]
 
 
 def _genre_shelves(items: list[MediaItem], genres: list[Facet], count: int = 3, size: int = 8):
@@ -551,6 +588,7 @@ class TitleView:
     item: MediaItem
     tags: list[IdentityTag]
     region: str
+    rating: ShownRating | None
     providers: dict
     notes: list[ContentNote]
     avoided_topics: list[ContentNote]
@@ -590,21 +628,23 @@ def title_details(
         .options(selectinload(MediaItem.tags))
     )
     if item is None or item.adult:
-        raise NotFound(f"No {media_type} with TMDb id {tmdb_id}.")
+        raise NotFound(gettext("No title with TMDb id %(id)d.", id=tmdb_id))
     providers = (item.providers or {}).get(region) or {}
     if providers:
         # Rows stored before links were checked at sync time may still hold a javascript: link.
         providers = {**providers, "link": web_link(providers.get("link"))}
     notes = title_notes(item)
     curated_at = item.curated_notes.updated_at if item.curated_notes else None
+    rating = shown_rating(item, region)
     return TitleView(
         item=item,
         tags=sorted(item.tags, key=lambda tag: tag.name),
         region=region,
+        rating=rating,
         providers=providers,
         notes=in_panel_order(notes),
         avoided_topics=in_panel_order(notes & preferences.avoid_topics),
-        above_cap=not preferences.rating_allowed(item.media_type, item.certification),
+        above_cap=not preferences.age_allowed(rating.age if rating else None),
         etag=_etag(
             "title", item.id, item.fetched_at, curated_at, region, preferences.fingerprint(), show_once
         ),

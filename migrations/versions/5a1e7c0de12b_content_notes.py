@@ -1,7 +1,7 @@
 """content notes on titles, and their audit
 
 Revision ID: 5a1e7c0de12b
-Revises: 74fb8586183d
+Revises: 5e1c0a9d2f47
 Create Date: 2026-11-30 09:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5a1e7c0de12b'
-down_revision = '74fb8586183d'
+down_revision = '5e1c0a9d2f47'
 branch_labels = None
 depends_on = None
 

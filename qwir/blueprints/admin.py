@@ -50,11 +50,13 @@ def admin_choices():
 
 
 def _tag_or_404(slug: str):
-    return curation.find_tag(slug) or abort(404, description=f"No identity tag called {slug!r}.")
+    missing = _("No identity tag called %(slug)s.", slug=repr(slug))
+    return curation.find_tag(slug) or abort(404, description=missing)
 
 
 def _list_or_404(slug: str):
-    return curation.find_list(slug) or abort(404, description=f"No spotlight list called {slug!r}.")
+    missing = _("No spotlight list called %(slug)s.", slug=repr(slug))
+    return curation.find_list(slug) or abort(404, description=missing)
 
 
 def _curator():
@@ -143,7 +145,7 @@ def _render_tag_form(form, tag):
 def keyword_preview():
     """What TMDb (or the sandbox) finds for the keyword names being typed (for the tag form only)."""
     if not wants_fragment():
-        abort(404, description="The keyword preview is part of the tag form.")
+        abort(404, description=_("The keyword preview is part of the tag form."))
     names = curation.split_keyword_names(request.args.get("keyword_names", ""))
     try:
         with build_tmdb_client(current_app.config, cache=cache) as client:
@@ -163,11 +165,12 @@ def regenerate(slug: str):
     tag = _tag_or_404(slug)
     media_type = request.form.get("media_type", "movie")
     if media_type not in (tag.media_types or []):
-        abort(400, description=f"{tag.name} has no {media_type} list.")
+        abort(400, description=_("%(tag)s has no %(kind)s list.", tag=tag.name, kind=media_type))
     try:
         audit = tasks.queue_sync(tag, media_type=media_type, trigger="admin")
     except tasks.SyncAlreadyRunning as running:
-        audit = running.audit or abort(409, description=f"A sync of {tag.name} is already running.")
+        already = _("A sync of %(tag)s is already running.", tag=tag.name)
+        audit = running.audit or abort(409, description=already)
     if not request.htmx:
         return redirect(url_for("admin.tag_detail", slug=tag.slug), code=303)
     return _sync_status(audit)
@@ -185,10 +188,10 @@ def regenerate_all():
 @bp.get(f"/syncs/<{ROW_ID}:audit_id>")
 def sync_status(audit_id: int):
     """The progress of one sync; polled every second until it ends. Opened directly: its tag's page."""
-    audit = db.session.get(SyncAudit, audit_id) or abort(404, description="No such sync.")
+    audit = db.session.get(SyncAudit, audit_id) or abort(404, description=_("No such sync."))
     if not wants_fragment():
         if audit.tag is None:
-            abort(404, description="This sync's tag no longer exists.")
+            abort(404, description=_("This sync's tag no longer exists."))
         return _render_tag_page(audit.tag)
     return vary_on_htmx(_sync_status(audit))
 
@@ -208,7 +211,7 @@ def list_panel(slug: str, media_type: str):
     """One spotlight list with its items in order and the curator's overrides (a fragment)."""
     tag = _tag_or_404(slug)
     if media_type not in (tag.media_types or []):
-        abort(404, description=f"{tag.name} has no {media_type} list.")
+        abort(404, description=_("%(tag)s has no %(kind)s list.", tag=tag.name, kind=media_type))
     return _answer_panel(tag, media_type)
 
 
@@ -236,7 +239,7 @@ def _answer_panel(tag, media_type: str, status: int = 200, **problem):
 
 def _list_and_item(slug: str, item_id: int):
     media_list = _list_or_404(slug)
-    item = db.session.get(MediaItem, item_id) or abort(404, description="No such title.")
+    item = db.session.get(MediaItem, item_id) or abort(404, description=_("No such title."))
     return media_list, item
 
 
@@ -308,7 +311,8 @@ def notes(slug: str, item_id: int):
     try:
         chosen, text = title_notes.parse_notes(request.form)
     except title_notes.InvalidNotes as invalid:
-        message = f"Notes for {item.title}: " + "; ".join(invalid.errors.values())
+        problems = "; ".join(invalid.errors.values())
+        message = _("Notes for %(title)s: %(errors)s", title=item.title, errors=problems)
         return _answer_panel(media_list.tag, media_list.media_type, 422, error=message)
     title_notes.set_title_notes(item, chosen, text, curator=_curator(), source="admin")
     return _answer_panel(media_list.tag, media_list.media_type)

@@ -8,6 +8,7 @@ that protects the cookie-authenticated admin forms.
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, render_template, request, url_for
+from flask_babel import gettext
 from pydantic import BaseModel, ValidationError
 
 from qwir import api_models, curation, curators, spotlight_health, tasks, title_notes, widgets
@@ -62,16 +63,16 @@ def require_curator_token():
     """The curator behind the request's bearer token; 401, 403 or 429 problems otherwise."""
     scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
-        raise _unauthorized("A curator bearer token is required.")
+        raise _unauthorized(gettext("A curator bearer token is required."))
     token = curators.verify_token(secret.strip())
     if token is None:
         wait_seconds = bad_token_allowed()
         if wait_seconds is not None:
-            raise ApiProblem(429, "Too Many Requests", "Too many bad tokens from this address.",
+            raise ApiProblem(429, "Too Many Requests", gettext("Too many bad tokens from this address."),
                              headers={"Retry-After": str(wait_seconds)})
-        raise _unauthorized("The bearer token is unknown or has been revoked.")
+        raise _unauthorized(gettext("The bearer token is unknown or has been revoked."))
     if not token.curator.active:
-        raise ApiProblem(403, "Forbidden", "This curator account is disabled.")
+        raise ApiProblem(403, "Forbidden", gettext("This curator account is disabled."))
     g.api_curator = token.curator
     return token.curator
 
@@ -83,7 +84,7 @@ def _unauthorized(detail: str) -> ApiProblem:
 def _json_object() -> dict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise ApiProblem(400, "Bad Request", "The request body must be a JSON object.")
+        raise ApiProblem(400, "Bad Request", gettext("The request body must be a JSON object."))
     return body
 
 
@@ -134,7 +135,7 @@ def tag_health(slug: str):
 def _tag_or_404(slug: str):
     tag = curation.find_tag(slug)
     if tag is None:
-        raise ApiProblem(404, "Not Found", f"No identity tag called {slug!r}.")
+        raise ApiProblem(404, "Not Found", gettext("No identity tag called %(slug)s.", slug=repr(slug)))
     return tag
 
 
@@ -144,7 +145,7 @@ def _member_filters() -> Preferences:
     try:
         return parse_preferences({"max_maturity": cap, "avoid": request.args.getlist("avoid")})
     except InvalidPreferences as error:
-        raise ApiProblem(400, "Bad Request", "Some query parameters are not valid.",
+        raise ApiProblem(400, "Bad Request", gettext("Some query parameters are not valid."),
                          errors=_renamed(error.errors)) from None
 
 
@@ -156,7 +157,8 @@ def _renamed(errors: dict[str, str]) -> dict[str, str]:
 def _limit() -> int:
     limit = whole_number(request.args.get("limit", str(MAX_ITEMS)), low=1, high=MAX_ITEMS)
     if limit is None:
-        raise ApiProblem(400, "Bad Request", f"limit must be a whole number from 1 to {MAX_ITEMS}.")
+        detail = gettext("limit must be a whole number from 1 to %(high)d.", high=MAX_ITEMS)
+        raise ApiProblem(400, "Bad Request", detail)
     return limit
 
 
@@ -168,7 +170,8 @@ def _not_ready(slug: str, tag) -> ApiProblem:
                                             f"names of {tag.name} matches a TMDb keyword.")
     return ApiProblem(
         503, "Service Unavailable",
-        f"The list {slug!r} has not been generated yet and TMDb could not provide it; try again soon.",
+        gettext("The list %(slug)s has not been generated yet and TMDb could not provide it; try again soon.",
+          slug=repr(slug)),
         headers={"Retry-After": str(RETRY_PENDING_SECONDS)},
     )
 
@@ -214,12 +217,13 @@ def random_pick(slug: str):
     tag, preferences = _tag_or_404(slug), _member_filters()
     media_type = request.args.get("media_type", "movie")
     if media_type not in MEDIA_TYPES or media_type not in (tag.media_types or []):
-        raise ApiProblem(404, "Not Found", f"{tag.name} has no {media_type} spotlight.")
+        detail = gettext("%(tag)s has no %(kind)s spotlight.", tag=tag.name, kind=media_type)
+        raise ApiProblem(404, "Not Found", detail)
     pick = widgets.random_pick(tag.list_slug(media_type), preferences)
     if pick.carousel.pending:
         raise _not_ready(pick.slug, tag)
     if pick.item is None:
-        raise ApiProblem(404, "Not Found", "No title in this spotlight passes the given filters.")
+        raise ApiProblem(404, "Not Found", gettext("No title in this spotlight passes the given filters."))
     (title,) = _titles([pick.item], _from_live_tmdb(tag, pick.slug))
     return _json(api_models.RandomPick(tag=tag.slug, list=pick.slug, item=title))
 
@@ -260,7 +264,8 @@ def create_tag():
     """Create an identity tag (curators only)."""
     body = _json_object()
     if isinstance(body.get("slug"), str) and curation.find_tag(body["slug"].strip()):
-        raise ApiProblem(409, "Conflict", f"A tag with the slug {body['slug'].strip()!r} already exists.",
+        detail = gettext("A tag with the slug %(slug)s already exists.", slug=repr(body["slug"].strip()))
+        raise ApiProblem(409, "Conflict", detail,
                          headers={"Location": url_for("api.get_tag", slug=body["slug"].strip())})
     data = curation.TagInput(body, typed=True)
     tag = curation.create_tag(data)
@@ -281,7 +286,7 @@ def update_tag(slug: str):
 
 
 def _invalid(data: curation.TagInput) -> ApiProblem:
-    return ApiProblem(422, "Unprocessable Content", "Some fields are not valid; nothing was saved.",
+    return ApiProblem(422, "Unprocessable Content", gettext("Some fields are not valid; nothing was saved."),
                       errors=data.errors)
 
 
@@ -298,29 +303,31 @@ def start_sync(slug: str):
 
 
 def _invalid_body(invalid: ValidationError) -> ApiProblem:
-    return ApiProblem(422, "Unprocessable Content", "The request body is not valid.",
+    return ApiProblem(422, "Unprocessable Content", gettext("The request body is not valid."),
                       errors={str(e["loc"][0]) if e["loc"] else "body": e["msg"] for e in invalid.errors()})
 
 
 def _sync_media_type(tag) -> str:
     body = request.get_json(silent=True) if request.content_length else {}
     if not isinstance(body, dict):
-        raise ApiProblem(400, "Bad Request", "The request body, when given, must be a JSON object.")
+        raise ApiProblem(400, "Bad Request", gettext("The request body, when given, must be a JSON object."))
     try:
         wanted = api_models.SyncRequest.model_validate(body).media_type
     except ValidationError as invalid:
         raise _invalid_body(invalid) from None
     media_type = wanted or ("movie" if "movie" in (tag.media_types or []) else "tv")
     if media_type not in (tag.media_types or []):
-        raise ApiProblem(422, "Unprocessable Content", f"{tag.name} has no {media_type!r} list.",
-                         errors={"media_type": "Choose one of the tag's media types."})
+        detail = gettext("%(tag)s has no %(kind)s list.", tag=tag.name, kind=repr(media_type))
+        raise ApiProblem(422, "Unprocessable Content", detail,
+                         errors={"media_type": gettext("Choose one of the tag's media types.")})
     return media_type
 
 
 def _already_running(tag, audit: SyncAudit | None) -> ApiProblem:
     extra = {"audit_id": audit.id} if audit else {}
     headers = {"Location": url_for("api.get_sync", audit_id=audit.id)} if audit else {}
-    return ApiProblem(409, "Conflict", f"A sync of {tag.name} is already running.", headers=headers, **extra)
+    detail = gettext("A sync of %(tag)s is already running.", tag=tag.name)
+    return ApiProblem(409, "Conflict", detail, headers=headers, **extra)
 
 
 @bp.get("/syncs/<int:audit_id>")
@@ -328,5 +335,5 @@ def get_sync(audit_id: int):
     """The state of one sync: running, succeeded or failed with its redacted error (curators only)."""
     audit = db.session.get(SyncAudit, audit_id) if audit_id <= MAX_ROW_ID else None
     if audit is None:
-        raise ApiProblem(404, "Not Found", f"No sync with id {audit_id}.")
+        raise ApiProblem(404, "Not Found", gettext("No sync with id %(id)d.", id=audit_id))
     return _json(api_models.Sync.of(audit))

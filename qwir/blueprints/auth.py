@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 from flask_login import current_user
 
 from qwir import curator_sessions, curators
@@ -15,15 +16,16 @@ from qwir.validation import Validation
 bp = Blueprint("auth", __name__, url_prefix="/admin")
 
 # One message for every credential failure, so the form never reveals which emails have accounts.
-GENERIC_LOGIN_ERROR = "That email and password do not match a curator account."
-THROTTLED_LOGIN_ERROR = "Too many sign-in attempts from this address. Wait a while, then try again."
+GENERIC_LOGIN_ERROR = lazy_gettext("That email and password do not match a curator account.")
+THROTTLED_LOGIN_ERROR = lazy_gettext(
+    "Too many sign-in attempts from this address. Wait a while, then try again.")
 
 
 @login_manager.unauthorized_handler
 def ask_to_sign_in():
     """Anonymous visitors go to the sign-in page (htmx by HX-Redirect); API clients get a 401 problem."""
     if request.path.startswith("/api/"):
-        return problem(401, "Unauthorized", "A curator bearer token is required.")
+        return problem(401, "Unauthorized", gettext("A curator bearer token is required."))
     login_url = url_for("auth.login", next=request.full_path.rstrip("?"))
     if request.headers.get("HX-Request") == "true":
         return hx_redirect(make_response("", 401), login_url)
@@ -53,19 +55,19 @@ def login():
 
 
 def _attempt_login(form: Validation) -> tuple[Validation, int]:
-    email = form.text("email", required=True, max_length=254, label="Email")
+    email = form.text("email", required=True, max_length=254, label=gettext("Email"))
     password = form.values.get("password") or ""
     if not password:
-        form.error("password", "Password is required.")
+        form.error("password", gettext("Password is required."))
     if not form.ok:
         return form, 422
     account = curators.normalise_email(email)
     if login_attempt_allowed(account) is not None:
-        form.fail(THROTTLED_LOGIN_ERROR)
+        form.fail(str(THROTTLED_LOGIN_ERROR))
         return form, 429
     curator = curators.authenticate(email, password)
     if curator is None:
-        form.fail(GENERIC_LOGIN_ERROR)
+        form.fail(str(GENERIC_LOGIN_ERROR))
         return form, 422
     forget_login_attempts(account)
     curator_sessions.sign_in(curator)

@@ -6,7 +6,7 @@ import hashlib
 from functools import partial
 
 from flask import Blueprint, current_app, g, render_template, request
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 
 from qwir import widgets
 from qwir.blueprints.pages import bad_query, member_response, not_found
@@ -112,7 +112,7 @@ def random_pick(slug: str):
     exclude = request.args.get("exclude", "").strip()
     exclude_id = whole_number(exclude) if exclude else None
     if exclude and exclude_id is None:
-        raise widgets.BadQuery("exclude must be a TMDb id (a whole number).")
+        raise widgets.BadQuery(gettext("exclude must be a TMDb id (a whole number)."))
     pick = widgets.random_pick(slug, fragment_preferences(), exclude=exclude_id)
     return _uncached(render_template("feed/_random.html", pick=pick))
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from functools import partial
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from werkzeug.exceptions import BadRequest, NotFound
 
 from qwir import discretion, widgets
 from qwir.content_notes import CONTENT_NOTES
 from qwir.errors import handle_http_error
 from qwir.htmx import conditional, hx_trigger, vary_on_htmx, wants_fragment
+from qwir.i18n import member_region, safe_next, vary_on_language
 from qwir.preferences import (
     MATURITY_CAPS,
     InvalidPreferences,
@@ -19,6 +22,7 @@ from qwir.preferences import (
     load_preferences,
     parse_preferences,
     preferences_remembered,
+    region_choices,
     save_preferences,
 )
 from qwir.tmdb_wiring import tmdb_source
@@ -56,10 +60,8 @@ bp.register_error_handler(widgets.BadQuery, bad_query)
 
 
 def member_response(rv):
-    """Member pages change with the preferences in the session cookie."""
-    response = current_app.make_response(rv)
-    response.vary.add("Cookie")
-    return response
+    """Member pages change with the preferences in the session cookie and the member's language."""
+    return vary_on_language(current_app.make_response(rv))
 
 
 @bp.get("/")
@@ -97,9 +99,10 @@ def title(media_type: str, tmdb_id: int):
 
     `?show=once` shows a title the member's preferences withhold, for this page view only.
     """
-    region = current_app.config.get("TMDB_REGION") or "US"
     show_once = request.args.get("show") == "once"
-    found = widgets.title_details(media_type, tmdb_id, load_preferences(), region=region, show_once=show_once)
+    found = widgets.title_details(
+        media_type, tmdb_id, load_preferences(), region=member_region(), show_once=show_once
+    )
     response = conditional(found.etag, partial(render_template, "titles/title.html", view=found))
     return member_response(response)
 
@@ -114,10 +117,22 @@ def _render_preferences(
         remembered=preferences_remembered() if remembered is None else remembered,
         forgotten=request.args.get("forgotten") == "1",
         caps=MATURITY_CAPS,
+        regions=region_choices(str(get_locale())),
+        member_region=member_region(),
         topics=CONTENT_NOTES,
         errors=errors or {},
         saved=saved,
     )
+
+
+@bp.get("/language/<any(en, fr):code>")
+def switch_language(code: str):
+    """The header's language switch: a plain link, remembered with the member's preferences."""
+    chosen = dataclasses.replace(load_preferences(), language=code)
+    save_preferences(chosen, remember=preferences_remembered())
+    response = redirect(safe_next(request.args.get("next")), code=303)
+    response.cache_control.no_store = True
+    return response
 
 
 @bp.get("/preferences")
@@ -137,9 +152,11 @@ def save_preferences_view():
         return vary_on_htmx(member_response((body, 422)))
     remember = request.form.get("remember") == "on"
     discreet_before = load_preferences().discreet
+    # The language comes from the header's switch, not from this form: keep it.
+    chosen = dataclasses.replace(chosen, language=load_preferences().language)
     save_preferences(chosen, remember=remember)
     if wants_fragment():
-        body = _render_preferences(chosen, saved=True, remembered=remember and not chosen.is_default)
+        body = _render_preferences(chosen, saved=True, remembered=remember and chosen != Preferences())
         response = vary_on_htmx(member_response(body))
         if chosen.discreet != discreet_before:
             # The whole page (tab title, icon, header) changes: reload it in place, adding no history entry.

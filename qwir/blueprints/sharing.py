@@ -26,6 +26,7 @@ from qwir import discretion, share_cards, spotlights, widgets
 from qwir.blueprints.pages import bad_query, member_response, not_found
 from qwir.extensions import cache
 from qwir.htmx import conditional
+from qwir.i18n import member_region
 from qwir.preferences import load_preferences
 from qwir.security import allow_framing
 from qwir.share_images import HEIGHT, PNG_COMPRESSION, WIDTH
@@ -60,12 +61,12 @@ def spotlight(slug: str):
     if load_preferences().discreet and slug != opaque:
         # An address with an identity word in it (a bookmark) gives way to the opaque one.
         return redirect(url_for("sharing.spotlight", slug=opaque), code=303)
-    render = partial(render_template, "spotlights/spotlight.html", spotlight=found, region=_region())
+    render = partial(render_template, "spotlights/spotlight.html", spotlight=found, region=member_region())
     if found.pending:
         response = member_response(render())
         response.cache_control.no_store = True
         return response
-    etag = f"{found.etag}-{_region()}-{get_locale()}"
+    etag = found.etag  # names the language and the member's region
     return member_response(conditional(etag, render))
 
 

@@ -29,9 +29,11 @@ from qwir.tmdb.redaction import install_http_log_redaction, redact
 logger = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.themoviedb.org/3"
-MOVIE_APPEND = ("credits", "external_ids", "watch/providers", "release_dates", "keywords")
+# `translations` carries every language's title, overview and tagline: one request whatever the languages.
+MOVIE_APPEND = ("credits", "external_ids", "watch/providers", "release_dates", "keywords", "translations")
 # A series' `credits` cover only its latest season; `aggregate_credits` cover every season.
-TV_APPEND = ("aggregate_credits", "external_ids", "watch/providers", "content_ratings", "keywords")
+TV_APPEND = ("aggregate_credits", "external_ids", "watch/providers", "content_ratings", "keywords",
+             "translations")
 MAX_PAGE = 500
 MAX_APPEND = 20
 MEDIA_TYPES = ("movie", "tv")
@@ -149,10 +151,16 @@ class TmdbClient:
         """Image base URLs and sizes (`/configuration`)."""
         return self._get("configuration", {}, ttl=tiers.TTL_CONFIGURATION)
 
-    def genres(self, media_type: str) -> dict:
-        """`{"genres": [{"id", "name"}]}` for "movie" or "tv"."""
+    def genres(self, media_type: str, language: str | None = None) -> dict:
+        """`{"genres": [{"id", "name"}]}` for "movie" or "tv", named in `language` (default: the client's)."""
         _check_media_type(media_type)
-        return self._get(f"genre/{media_type}/list", {"language": self.language}, ttl=tiers.TTL_GENRES)
+        params = {"language": language or self.language}
+        return self._get(f"genre/{media_type}/list", params, ttl=tiers.TTL_GENRES)
+
+    def certifications(self, media_type: str) -> dict:
+        """`{"certifications": {country: [{certification, meaning, order}]}}` for "movie" or "tv"."""
+        _check_media_type(media_type)
+        return self._get(f"certification/{media_type}/list", {}, ttl=tiers.TTL_CERTIFICATIONS)
 
     def search_keywords(self, query: str, page: int = 1) -> dict:
         """Keywords whose name contains `query`: `{page, results: [{id, name}], total_pages, ...}`."""

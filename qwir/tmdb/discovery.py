@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from qwir.tmdb import normalize
-from qwir.tmdb.errors import TmdbNotFoundError, TmdbRateLimitError, TmdbUnavailableError
+from qwir.tmdb import maturity, normalize
+from qwir.tmdb.errors import TmdbError, TmdbNotFoundError, TmdbRateLimitError, TmdbUnavailableError
 from qwir.tmdb.normalize import MediaDetails
 
 MAX_DISCOVER_PAGE = 500  # TMDb answers page > 500 with an error (code 22)
@@ -111,8 +111,9 @@ class DiscoverFilters:
             params["region"] = self.region
         cap = certification_cap("movie", self.max_certification)
         if cap:
+            # An explicit list, not `certification.lte`: TMDb ranks "NR" 0, so `.lte` lets unrated titles in.
             params["certification_country"] = self.certification_country
-            params["certification.lte"] = cap
+            params["certification"] = "|".join(certifications_up_to_cap("movie", cap))
         return params
 
 
@@ -214,6 +215,25 @@ def discover(client, media_type: str, filters: DiscoverFilters, *, count: int) -
 
 def certification_scale(media_type: str) -> tuple[str, ...]:
     return MOVIE_CERTIFICATIONS_US if media_type == "movie" else TV_CERTIFICATIONS_US
+
+
+def certifications_up_to_cap(media_type: str, cap: str) -> tuple[str, ...]:
+    """The US ratings a cap admits, mildest first: `("G", "PG", "PG-13")` for PG-13."""
+    scale = certification_scale(media_type)
+    return scale[: scale.index(cap) + 1]
+
+
+def age_table(client, media_type: str) -> maturity.AgeTable:
+    """Every country's certifications as ages, from TMDb's certification list (cached a week).
+
+    Without the list (TMDb failing) the table is empty and each rating is read from its own name,
+    which covers the usual ones ("12A", "TV-14", "PG"): a list of titles is worth more than the
+    few ratings only the list's meanings explain.
+    """
+    try:
+        return maturity.age_table(client.certifications(media_type))
+    except TmdbError:
+        return {}
 
 
 def certification_cap(media_type: str, cap: str | None) -> str | None:

@@ -60,7 +60,11 @@ class MediaDetails:
     imdb_id: str | None = None
     certification: str | None = None  # for the requested region
     certification_region: str | None = None
-    providers: dict[str, RegionProviders] = field(default_factory=dict)  # region -> providers
+    certifications: dict[str, str] = field(default_factory=dict)  # country -> rating, every country
+    providers: dict[str, RegionProviders] = field(default_factory=dict)  # country -> providers, every country
+    tagline: str = ""
+    # language ("fr") -> {"title", "overview", "tagline"} from appended translations; "" where TMDb has none
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
     vote_average: float | None = None
     vote_count: int | None = None
     popularity: float | None = None
@@ -163,7 +167,9 @@ def normalize_movie(
         imdb_id=imdb_id(payload),
         certification=certification,
         certification_region=region if certification else None,
-        **_shared_fields(payload, region, images),
+        certifications=movie_certifications(payload.get("release_dates")),
+        translations=translations(payload.get("translations"), "title"),
+        **_shared_fields(payload, images),
     )
 
 
@@ -188,7 +194,9 @@ def normalize_tv(
         imdb_id=imdb_id(payload),
         certification=certification,
         certification_region=region if certification else None,
-        **_shared_fields(payload, region, images),
+        certifications=tv_certifications(payload.get("content_ratings")),
+        translations=translations(payload.get("translations"), "name"),
+        **_shared_fields(payload, images),
     )
 
 
@@ -203,18 +211,19 @@ def normalize_details(
     raise ValueError(f"media_type must be 'movie' or 'tv', got {media_type!r}")
 
 
-def _shared_fields(payload: Mapping[str, Any], region: str, images: ImageConfig) -> dict[str, Any]:
+def _shared_fields(payload: Mapping[str, Any], images: ImageConfig) -> dict[str, Any]:
     poster_path = _text(payload.get("poster_path")) or None
     backdrop_path = _text(payload.get("backdrop_path")) or None
     return {
         "overview": _text(payload.get("overview")),
+        "tagline": _text(payload.get("tagline")),
         "genres": id_name_pairs(payload.get("genres")),
         "keywords": keywords(payload.get("keywords")),
         "poster_path": poster_path,
         "backdrop_path": backdrop_path,
         "poster_url": images.poster_url(poster_path),
         "backdrop_url": images.backdrop_url(backdrop_path),
-        "providers": providers_for_region(payload.get("watch/providers"), region),
+        "providers": all_providers(payload.get("watch/providers")),
         "vote_average": _number(payload.get("vote_average"), float),
         "vote_count": _number(payload.get("vote_count"), int),
         "popularity": _number(payload.get("popularity"), float),
@@ -330,14 +339,52 @@ def tv_certification(content_ratings: Any, region: str) -> str | None:
     return None
 
 
-def providers_for_region(watch_providers: Any, region: str) -> dict[str, RegionProviders]:
-    """{region: RegionProviders} for the one region asked for; {} when TMDb lists nothing there."""
+def movie_certifications(release_dates: Any) -> dict[str, str]:
+    """{country: rating} for every country release_dates rates the film in."""
+    return _per_country(release_dates, movie_certification)
+
+
+def tv_certifications(content_ratings: Any) -> dict[str, str]:
+    """{country: rating} for every country content_ratings rates the series in."""
+    return _per_country(content_ratings, tv_certification)
+
+
+def _per_country(part: Any, certification_in: Any) -> dict[str, str]:
+    countries = {e.get("iso_3166_1") for e in _list(_mapping(part).get("results")) if isinstance(e, Mapping)}
+    found = {c: certification_in(part, c) for c in sorted(c for c in countries if isinstance(c, str) and c)}
+    return {country: rating for country, rating in found.items() if rating}
+
+
+def all_providers(watch_providers: Any) -> dict[str, RegionProviders]:
+    """{country: RegionProviders} for every country TMDb lists providers in."""
     results = _mapping(_mapping(watch_providers).get("results"))
-    country = results.get(region)
-    if not isinstance(country, Mapping):
-        return {}
-    lists = {kind: _providers(country.get(kind)) for kind in ("flatrate", "rent", "buy", "ads", "free")}
-    return {region: RegionProviders(link=web_link(country.get("link")), **lists)}
+    return {
+        region: RegionProviders(
+            link=web_link(country.get("link")),
+            **{kind: _providers(country.get(kind)) for kind in ("flatrate", "rent", "buy", "ads", "free")},
+        )
+        for region, country in sorted(results.items())
+        if isinstance(region, str) and isinstance(country, Mapping)
+    }
+
+
+def translations(part: Any, title_key: str) -> dict[str, dict[str, str]]:
+    """{language: {"title", "overview", "tagline"}} from appended `translations`.
+
+    TMDb keys each by `iso_639_1` (and country); the first entry of a language wins, since TMDb
+    lists a language's main country first. Missing text stays "": TMDb itself has no fallback.
+    """
+    found: dict[str, dict[str, str]] = {}
+    for entry in _list(_mapping(part).get("translations")):
+        language = _text(_mapping(entry).get("iso_639_1")).lower()
+        data = _mapping(_mapping(entry).get("data"))
+        if language and language not in found:
+            found[language] = {
+                "title": _text(data.get(title_key)),
+                "overview": _text(data.get("overview")),
+                "tagline": _text(data.get("tagline")),
+            }
+    return found
 
 
 def episode_runtime(payload: Mapping[str, Any]) -> int | None:

@@ -117,7 +117,7 @@ def test_two_writers_of_one_list_never_interleave(pg_app):
             titles = catalog._collect(client, plan, images).titles
         db.session.commit()
     answers = [titles, list(reversed(titles))]
-    results = in_threads(pg_app, 2, lambda i: catalog._store_list(plan, answers[i], images, []).id)
+    results = in_threads(pg_app, 2, lambda i: catalog._store_list(plan, answers[i], images, [], {}).id)
     assert results[0] == results[1]
     with pg_app.app_context():
         stored = assert_consistent(results[0])

@@ -104,9 +104,10 @@ def test_each_endpoint_sends_exactly_its_parameters(make_client, tmdb_mock, call
 
 
 def test_the_default_appends_are_the_ones_normalisation_reads():
-    assert MOVIE_APPEND == ("credits", "external_ids", "watch/providers", "release_dates", "keywords")
+    assert MOVIE_APPEND == ("credits", "external_ids", "watch/providers", "release_dates", "keywords",
+                            "translations")
     assert TV_APPEND == ("aggregate_credits", "external_ids", "watch/providers", "content_ratings",
-                         "keywords")
+                         "keywords", "translations")
 
 
 @pytest.mark.parametrize(

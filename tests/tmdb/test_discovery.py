@@ -88,7 +88,7 @@ def test_movie_discover_sends_every_filter_the_way_tmdb_expects(api, client):
         "include_adult": "false", "sort_by": "vote_average.desc", "with_keywords": "264386|9833",
         "without_keywords": "445|12420", "language": "de-DE", "with_original_language": "fr",
         "primary_release_date.gte": "1990-01-01", "primary_release_date.lte": "2020-12-31",
-        "region": "DE", "certification_country": "US", "certification.lte": "PG-13", "page": "1",
+        "region": "DE", "certification_country": "US", "certification": "G|PG|PG-13", "page": "1",
     }
 
 
@@ -101,7 +101,7 @@ def test_series_discover_uses_air_dates_and_series_sort_names(api, client):
     assert sent["first_air_date.gte"] == "2010-01-01"
     assert sent["sort_by"] == "first_air_date.asc"
     # /discover/tv has no region or certification filter: series rely on the re-check instead.
-    assert "region" not in sent and "certification.lte" not in sent
+    assert "region" not in sent and "certification" not in sent and "certification.lte" not in sent
     assert sent["without_keywords"] == "|".join(map(str, discovery.EXPLICIT_CONTENT_KEYWORD_IDS))
 
 
@@ -234,7 +234,7 @@ def test_hydration_asks_for_every_part_in_one_request_per_title(api, client):
     route = details_route(api, {7: "PG"})
     discovery.hydrate(client, "movie", [7], region="US", images=ImageConfig.default())
     assert route.calls.last.request.url.params["append_to_response"] == \
-        "credits,external_ids,watch/providers,release_dates,keywords"
+        "credits,external_ids,watch/providers,release_dates,keywords,translations"
 
 
 def test_maturity_recheck_drops_titles_and_fetches_more_pages_to_fill(api, client):
@@ -340,3 +340,16 @@ def test_the_explicit_content_blocklist_comes_from_the_safety_group_and_spares_i
     blocklist = set(discovery.EXPLICIT_CONTENT_KEYWORD_IDS)
     assert blocklist <= groups["safety"]
     assert not blocklist & (groups["lgbtq"] | groups["lgbtq_explicit"] | groups["lgbtq_related"])
+
+
+def test_the_certification_list_gives_every_countrys_ages(api, client, recorded_json):
+    api.get("/certification/movie/list").mock(
+        return_value=httpx.Response(200, json=recorded_json("certification_movie_list_2022-11-26.json")))
+    ages = discovery.age_table(client, "movie")
+    assert ages["GB"]["12A"] == 12 and ages["US"]["NR"] is None
+
+
+def test_without_the_certification_list_ratings_are_read_from_their_names(api, client):
+    failing = {"success": False, "status_code": 11, "status_message": "Internal error."}
+    api.get("/certification/tv/list").mock(return_value=httpx.Response(500, json=failing))
+    assert discovery.age_table(client, "tv") == {}

@@ -10,14 +10,16 @@ from qwir.tmdb.normalize import (
     CastMember,
     ImageConfig,
     RegionProviders,
+    all_providers,
     image_url,
     movie_certification,
+    movie_certifications,
     normalize_details,
     normalize_movie,
     normalize_tv,
-    providers_for_region,
     top_cast,
     tv_certification,
+    tv_certifications,
 )
 
 # Sub-resource recordings and the append_to_response key each one appears under in a details answer.
@@ -71,7 +73,8 @@ def test_every_recorded_movie_and_series_payload_normalises(recorded, recorded_j
         if payload.get("poster_path"):
             assert item.poster_url == f"https://image.tmdb.org/t/p/w342{payload['poster_path']}", name
         assert len(item.cast) <= 10, name
-        assert set(item.providers) <= {"US"}, name
+        providers = payload.get("watch/providers", {}).get("results", {})
+        assert set(item.providers) == set(providers), name
 
 
 def test_a_film_with_its_appended_parts(recorded_json):
@@ -85,8 +88,9 @@ def test_a_film_with_its_appended_parts(recorded_json):
     assert [member.name for member in item.cast[:2]] == ["Tommy Lee Jones", "Will Smith"]
     assert item.cast[0] == CastMember("Tommy Lee Jones", "Agent K", "/zixpaPmOonRh1I3TWgxDkeGxkrv.jpg")
     assert item.imdb_id == "tt0119654"
-    assert list(item.providers) == ["US"]
+    assert "US" in item.providers and len(item.providers) > 1  # every country, not only the region
     assert item.providers["US"].link.startswith("https://www.themoviedb.org/movie/607")
+    assert item.certifications["US"] == "PG-13" and len(item.certifications) > 1
 
 
 def test_a_film_assembled_from_the_separate_recordings(recorded_json):
@@ -258,15 +262,23 @@ def test_series_certification_is_the_regions_rating(recorded_json):
     assert tv_certification(ratings, "ZZ") is None
 
 
-def test_providers_keep_only_the_region_asked_for_in_display_order(recorded_json):
-    providers = providers_for_region(recorded_json("tv_1399_watch_providers_2023-10.json"), "US")
-    assert list(providers) == ["US"]
+def test_providers_keep_every_country_in_display_order(recorded_json):
+    payload = recorded_json("tv_1399_watch_providers_2023-10.json")
+    providers = all_providers(payload)
+    assert set(providers) == set(payload["results"]) and "DE" in providers
     us = providers["US"]
     assert isinstance(us, RegionProviders)
     assert us.link == "https://www.themoviedb.org/tv/1399-game-of-thrones/watch?locale=US"
     assert [p.provider_name for p in us.flatrate] == ["Max Amazon Channel", "Max", "Spectrum On Demand"]
     assert us.rent == [] and us.ads == [] and us.free == []
-    assert providers_for_region(recorded_json("tv_1399_watch_providers_2023-10.json"), "ZZ") == {}
+    assert all_providers({"results": {}}) == {}
+
+
+def test_every_country_rating_is_kept(recorded_json):
+    ratings = tv_certifications(recorded_json("tv_1396_content_ratings_2022-11-26.json"))
+    assert ratings["US"] == "TV-MA" and ratings["DE"] == "16"
+    films = movie_certifications(recorded_json("movie_550_release_dates_2024-03.json"))
+    assert films["US"] == "R" and all(films.values())
 
 
 def test_top_cast_is_ten_people_by_billing_order_with_unordered_people_last():

@@ -64,7 +64,7 @@ def test_a_list_by_slug_has_its_items_in_order(client, stored):
 
 
 def test_max_certification_keeps_stronger_ratings_out(client, stored):
-    response = client.get(f"/api/v1/lists/{stored}?max_certification=PG-13")
+    response = client.get(f"/api/v1/lists/{stored}?max_certification=16")
     assert "Carol" not in titles_of(response)
     assert response.json["filtered_out"] == 1
 

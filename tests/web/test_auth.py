@@ -58,7 +58,7 @@ def test_sign_in_never_sends_a_curator_off_site(client, curator):
 def test_a_failed_sign_in_gets_one_generic_message(client, curator, email, password):
     response = sign_in(client, email, password)
     assert response.status_code == 422
-    assert GENERIC_LOGIN_ERROR in response.get_data(as_text=True)
+    assert str(GENERIC_LOGIN_ERROR) in response.get_data(as_text=True)
     assert client.get("/admin").status_code == 302
 
 
@@ -89,7 +89,7 @@ def test_repeated_failures_are_throttled_even_with_the_right_password(client, cu
         assert sign_in(client, password="guessing again").status_code == 422
     response = sign_in(client)
     assert response.status_code == 429
-    assert THROTTLED_LOGIN_ERROR in response.get_data(as_text=True)
+    assert str(THROTTLED_LOGIN_ERROR) in response.get_data(as_text=True)
     assert client.get("/admin").status_code == 302
 
 

@@ -32,7 +32,7 @@ def test_spotlight_feed_is_valid_atom_with_absolute_links(client, catalog):
     assert response.mimetype == "application/atom+xml"
     feed = feedparser.parse(response.data)
     assert not feed.bozo, feed.get("bozo_exception")
-    assert feed.version == "atom10" and feed.feed.title == "Queer films spotlight"
+    assert feed.version == "atom10" and feed.feed.title == "Queer spotlight"
     assert feed.feed.link == f"{PUBLIC}/spotlights/{catalog.movie_slug}"
     titles = {entry.title for entry in feed.entries}
     assert {"<script>alert(1)</script> (2010)", "Hard Goodbyes (2010)", "Film 00 (1990)"} <= titles
@@ -72,7 +72,7 @@ def test_oembed_answers_rich_json_with_an_iframe_of_the_embed_page(client, catal
     assert response.status_code == 200 and response.mimetype == "application/json"
     data = response.get_json()
     assert data["version"] == "1.0" and data["type"] == "rich" and data["provider_name"] == "Qwir"
-    assert data["width"] == 500 and data["height"] == 480 and data["title"] == "Queer films spotlight"
+    assert data["width"] == 500 and data["height"] == 480 and data["title"] == "Queer spotlight"
     assert data["html"].startswith(f'<iframe src="{PUBLIC}/embed/spotlights/{catalog.movie_slug}"')
     assert 'width="500"' in data["html"]
     assert data["thumbnail_url"].startswith(f"{PUBLIC}/share/spotlights/{catalog.movie_slug}.png")

@@ -25,7 +25,7 @@ def test_carousel_is_one_rail_with_real_buttons_and_a_planet_link(client, catalo
     assert f'aria-controls="shelf-{catalog.movie_slug}-rail"' in body
     assert f'<ul class="rail" id="shelf-{catalog.movie_slug}-rail" tabindex="0"' in body
     assert 'href="/planets/queer?media=movie"' in body
-    assert 'data-announce="Queer films spotlight: 12 titles loaded."' in body
+    assert 'data-announce="Queer spotlight: 12 titles loaded."' in body
     assert 'loading="lazy"' in body and 'width="342" height="513"' in body
     assert "Adult Feature" not in body  # adult titles never show
 
@@ -55,7 +55,7 @@ def test_curator_hiding_an_item_changes_the_etag_and_the_rail(client, app, catal
 def test_preferences_change_the_etag(client, catalog):
     url = f"/fragments/carousel/{catalog.movie_slug}"
     etag = client.get(url).headers["ETag"]
-    client.post("/preferences", data={"max_maturity": "pg-13"})
+    client.post("/preferences", data={"max_maturity": "16"})
     response = client.get(url, headers={"If-None-Match": etag})
     assert response.status_code == 200 and response.headers["ETag"] != etag
 
@@ -106,14 +106,14 @@ def test_random_pick_rejects_a_bad_exclude(client, catalog):
 
 
 def test_random_pick_with_nothing_left_says_so(client, catalog):
-    client.post("/preferences", data={"max_maturity": "g"})
+    client.post("/preferences", data={"max_maturity": "all"})
     body = client.get(f"/fragments/random/{catalog.movie_slug}").get_data(as_text=True)
     assert "Nothing in this spotlight fits your preferences" in body
 
 
 def test_random_pick_is_drawn_among_visible_titles_only(app, catalog):
     with app.test_request_context():
-        prefs = widgets.Preferences(max_maturity="pg-13", avoid_topics=frozenset({"suicide-self-harm"}))
+        prefs = widgets.Preferences(max_maturity="16", avoid_topics=frozenset({"suicide-self-harm"}))
         picks = {widgets.random_pick(catalog.movie_slug, prefs, rng=random.Random(seed)).item.tmdb_id
                  for seed in range(60)}
     assert picks and not picks & {2001, 2002, 2003}

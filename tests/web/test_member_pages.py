@@ -158,7 +158,7 @@ def test_title_page_shows_facts_credits_providers_and_tags(client, catalog, app)
                      "Directed by", "Ana Director", "Bea Actor", "as Jo", "Netflix", "Apple TV",
                      "Streaming data by JustWatch", "https://www.themoviedb.org/movie/1001",
                      "https://www.imdb.com/title/tt0000001/", 'href="/planets/queer"',
-                     "Where to watch in US"):
+                     "Where to watch in United States"):
         assert expected in page, expected
     assert 'srcset="/sandbox/t/p/w185/poster-1001.svg 185w, /sandbox/t/p/w342/poster-1001.svg 342w, ' \
            '/sandbox/t/p/w500/poster-1001.svg 500w"' in page

@@ -18,7 +18,7 @@ def carousel_of(client, catalog) -> str:
 def test_panel_lists_caps_topics_and_discreet_mode(client):
     page = client.get("/preferences").get_data(as_text=True)
     assert "Adult titles are always left out." in page
-    assert 'value="pg-13"' in page and "Up to PG-13 / TV-14" in page
+    assert 'value="16"' in page and "16 and over" in page
     for topic in CONTENT_NOTES:
         assert f'value="{topic.slug}"' in page
     assert 'name="discreet"' in page and 'name="csrf_token"' in page
@@ -26,11 +26,11 @@ def test_panel_lists_caps_topics_and_discreet_mode(client):
 
 
 def test_saving_without_javascript_redirects_back_with_a_confirmation(client):
-    response = client.post("/preferences", data={"max_maturity": "pg", "avoid": ["drug-use"]})
+    response = client.post("/preferences", data={"max_maturity": "10", "avoid": ["drug-use"]})
     assert response.status_code == 303 and response.headers["Location"] == "/preferences?saved=1"
     page = client.get("/preferences?saved=1").get_data(as_text=True)
     assert "Your preferences are saved." in page
-    assert 'value="pg" checked' in page and 'value="drug-use" checked' in page
+    assert 'value="10" checked' in page and 'value="drug-use" checked' in page
 
 
 def test_saving_with_htmx_returns_the_form_fragment_and_never_a_redirect(client):
@@ -71,7 +71,7 @@ def test_posting_with_the_form_token_works(csrf_client):
 def test_maturity_cap_filters_carousels_and_they_fill_up_from_later_entries(client, catalog):
     before = carousel_of(client, catalog)
     assert "Hard Goodbyes" in before and "Film 10" not in before
-    client.post("/preferences", data={"max_maturity": "pg-13", "avoid": ["suicide-self-harm"]})
+    client.post("/preferences", data={"max_maturity": "16", "avoid": ["suicide-self-harm"]})
     after = carousel_of(client, catalog)
     assert after.count('class="card"') == 12
     assert "Film 10" in after  # a later entry moves up to fill the rail
@@ -85,12 +85,12 @@ def test_unrated_titles_leave_when_a_cap_is_on(client, app, catalog):
         catalog.item(1003).certification = None
         db.session.commit()
     assert "Film 03" in carousel_of(client, catalog)
-    client.post("/preferences", data={"max_maturity": "r"})
+    client.post("/preferences", data={"max_maturity": "18"})
     assert "Film 03" not in carousel_of(client, catalog)
 
 
 def test_an_avoided_topic_applies_to_the_planet_teaser_random_pick_and_title_page(client, catalog):
-    client.post("/preferences", data={"avoid": ["anti-lgbtq-violence"], "max_maturity": "pg-13"})
+    client.post("/preferences", data={"avoid": ["anti-lgbtq-violence"], "max_maturity": "16"})
     planet = client.get("/planets/queer?media=tv").get_data(as_text=True)
     assert "Series 0" in planet and "Series 2" not in planet
     teaser = client.get("/fragments/teaser").get_data(as_text=True)
@@ -99,7 +99,7 @@ def test_an_avoided_topic_applies_to_the_planet_teaser_random_pick_and_title_pag
         pick = client.get(f"/fragments/random/{catalog.series_slug}").get_data(as_text=True)
         assert "/titles/tv/3002" not in pick
     title = client.get("/titles/tv/3002").get_data(as_text=True)
-    assert "Homophobic or transphobic violence" in title and "above your maturity cap" in title
+    assert "homophobic or transphobic violence" in title and "above your maturity cap" in title
     assert "poster-3002" not in title and "Where to watch" not in title
 
 
@@ -133,17 +133,20 @@ def test_content_notes_never_include_identity_keywords(shared_dir):
 
 
 def test_preferences_parse_forms_and_query_strings():
-    parsed = parse_preferences({"max_maturity": "r", "avoid": "drug-use,incest", "discreet": "1"})
-    assert parsed == Preferences("r", frozenset({"drug-use", "incest"}), True)
+    parsed = parse_preferences({"max_maturity": "18", "avoid": "drug-use,incest", "discreet": "1"})
+    assert parsed == Preferences("18", frozenset({"drug-use", "incest"}), True)
+    # Caps saved on the old US ladders keep out at least what they kept out.
+    assert parse_preferences({"max_maturity": "pg-13"}).max_maturity == "12"
+    assert parse_preferences({"max_maturity": "r"}).max_maturity == "16"
     assert parse_preferences({}) == Preferences()
     with pytest.raises(InvalidPreferences) as invalid:
         parse_preferences({"max_maturity": "x", "avoid": ["nope"]})
     assert set(invalid.value.errors) == {"max_maturity", "avoid"}
 
 
-def test_ratings_on_both_ladders():
-    capped = Preferences(max_maturity="pg-13")
-    assert capped.rating_allowed("movie", "PG-13") and not capped.rating_allowed("movie", "R")
-    assert capped.rating_allowed("tv", "TV-14") and not capped.rating_allowed("tv", "TV-MA")
-    assert not capped.rating_allowed("movie", "TV-14")  # a TV rating on a film is off its ladder
-    assert Preferences().rating_allowed("movie", "NC-17")
+def test_age_caps_read_us_ratings_of_film_and_tv_alike():
+    capped = Preferences(max_maturity="16")
+    assert capped.age_allowed(13) and capped.age_allowed(14) and not capped.age_allowed(17)
+    assert not capped.age_allowed(None)  # unrated titles leave under a cap...
+    assert Preferences(max_maturity="16", show_unrated=True).age_allowed(None)  # ...unless chosen
+    assert Preferences().age_allowed(18) and Preferences().age_allowed(None)

@@ -29,14 +29,14 @@ def test_without_remember_preferences_live_in_a_browser_session_cookie(client):
 
 
 def test_remember_keeps_them_a_year_in_a_signed_cookie_and_not_in_the_session(client):
-    response = client.post("/preferences", data={"discreet": "on", "remember": "on", "max_maturity": "pg"})
+    response = client.post("/preferences", data={"discreet": "on", "remember": "on", "max_maturity": "10"})
     remembered = set_cookies(response)[REMEMBER_COOKIE]
     assert remembered["max-age"] == str(REMEMBER_SECONDS) == "31536000"
     assert remembered["httponly"] and remembered["samesite"] == "Lax"
     with client.session_transaction() as session:
         assert SESSION_KEY not in session
     page = client.get("/preferences").get_data(as_text=True)
-    assert 'id="preferences-remember" checked' in page and 'value="pg" checked' in page
+    assert 'id="preferences-remember" checked' in page and 'value="10" checked' in page
     assert "remembered on this device" in page
 
 

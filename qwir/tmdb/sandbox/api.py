@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from qwir.tmdb.sandbox import details, discover
+from qwir.tmdb.sandbox import certification_lists, details, discover, languages
 from qwir.tmdb.sandbox.catalog import Catalog, load_catalog
 from qwir.tmdb.sandbox.images import BACKDROP_SIZES, LOGO_SIZES, POSTER_SIZES, image_paths
 from qwir.tmdb.sandbox.responses import (
@@ -79,7 +79,11 @@ class SandboxApi:
 
     def genres(self, match: re.Match, params: Mapping[str, str]) -> dict[str, Any]:
         genres = self.catalog.movie_genres if match["media"] == "movie" else self.catalog.tv_genres
-        return {"genres": [dict(genre) for genre in genres]}
+        return {"genres": languages.localized_genres(list(genres), languages.language_of(params))}
+
+    def certifications(self, match: re.Match, params: Mapping[str, str]) -> dict[str, Any]:
+        """Every country's certifications with their meaning and order, like TMDb's lists."""
+        return {"certifications": certification_lists.LISTS[match["media"]]}
 
     def search_keyword(self, match: re.Match, params: Mapping[str, str]) -> dict[str, Any]:
         """Case-insensitive substring match, ordered by id like TMDb's answers."""
@@ -113,6 +117,8 @@ ROUTES: tuple[tuple[str, re.Pattern, Handler], ...] = tuple(
     for template, pattern, handler in (
         ("/3/configuration", r"/3/configuration", SandboxApi.configuration),
         ("/3/genre/{media}/list", r"/3/genre/(?P<media>movie|tv)/list", SandboxApi.genres),
+        ("/3/certification/{media}/list", r"/3/certification/(?P<media>movie|tv)/list",
+         SandboxApi.certifications),
         ("/3/search/keyword", r"/3/search/keyword", SandboxApi.search_keyword),
         ("/3/keyword/{id}", r"/3/keyword/(?P<id>\d+)", SandboxApi.keyword),
         ("/3/discover/{media}", r"/3/discover/(?P<media>movie|tv)", SandboxApi.discover),

@@ -2,8 +2,9 @@
 
 Usage: python -m qwir.tmdb.sandbox.build_catalog /path/to/shared/demo-facts
 
-Facts (ids, titles, dates, genres, keywords, votes, cast names, adult flags) come from demo-facts;
-blurbs, directors and the series entries come from data/editorial.json, written by us.
+Facts (ids, titles, French titles, dates, genres, keywords, votes, cast names, adult flags) come
+from demo-facts; blurbs (English and French), directors and the series entries come from
+data/editorial.json, written by us.
 Certifications and relevance are derived here by the documented rules below.
 """
 
@@ -116,7 +117,12 @@ def _vocabulary(keywords: list[dict], films: list[dict]) -> list[dict]:
     return [{"id": keyword_id, "name": names[keyword_id]} for keyword_id in sorted(names)]
 
 
-def _movie_entry(film: dict, groups: dict[str, set[int]], notes: dict | None) -> dict:
+def _french(title: str, overview: str) -> dict:
+    """The French translation TMDb would hold: "" where nobody wrote one (no fallback, like TMDb)."""
+    return {"fr": {"title": title, "overview": overview}} if title or overview else {}
+
+
+def _movie_entry(film: dict, groups: dict[str, set[int]], notes: dict | None, french_title: str) -> dict:
     keyword_ids = {keyword["id"] for keyword in film["keywords"]}
     genre_ids = {genre["id"] for genre in film["genres"]}
     identity = len(keyword_ids & (groups["lgbtq"] | groups["lgbtq_explicit"]))
@@ -143,6 +149,7 @@ def _movie_entry(film: dict, groups: dict[str, set[int]], notes: dict | None) ->
         "directors": notes["directors"] if notes else [],
         "overview": notes["overview"] if notes else "",
         "certification": derived_certification(adult, keyword_ids, genre_ids, groups["safety"]),
+        "translations": _french(french_title, notes["overview_fr"] if notes else ""),
     }
 
 
@@ -173,6 +180,7 @@ def _series_entry(show: dict, groups: dict[str, set[int]]) -> dict:
         "created_by": show["created_by"],
         "overview": show["overview"],
         "content_rating": show["content_rating"],
+        "translations": _french("", show["overview_fr"]),
     }
 
 
@@ -181,8 +189,13 @@ def build(demo_facts: Path) -> dict:
     films = json.loads((demo_facts / "movies.json").read_text())
     keywords = json.loads((demo_facts / "keywords.json").read_text())
     editorial = json.loads(EDITORIAL_FILE.read_text())
+    french = json.loads((demo_facts / "titles_fr.json").read_text())
+    french_titles = {entry["id"]: entry["title_fr"] for entry in french}
     groups = _keyword_groups(keywords)
-    movies = [_movie_entry(film, groups, editorial["films"].get(str(film["id"]))) for film in films]
+    movies = [
+        _movie_entry(film, groups, editorial["films"].get(str(film["id"])), french_titles.get(film["id"], ""))
+        for film in films
+    ]
     movies = sorted((entry for entry in movies if _keeps(entry)), key=lambda entry: entry["id"])
     return {
         "keywords": _vocabulary(keywords, films),

@@ -9,18 +9,27 @@ from typing import Any
 
 from qwir.tmdb.sandbox.catalog import Title
 
-# Movie ratings per country, mildest first; the US rating is stored, the others follow this table.
+# Ratings per country, mildest first: the US rating is stored, the others follow this table position
+# by position (G and TV-Y first, NC-17 and TV-MA last). Each value is on its country's TMDb list.
 MOVIE_RATING_ORDER = {
     "US": ("G", "PG", "PG-13", "R", "NC-17"),
     "GB": ("U", "PG", "12A", "15", "18"),
     "DE": ("0", "6", "12", "16", "18"),
+    "FR": ("U", "U", "12", "16", "18"),
+    "BE": ("AL", "6", "12", "16", "18"),
+    "CH": ("0", "6", "12", "16", "18"),
+    "CA": ("G", "PG", "14A", "18A", "A"),
 }
 TV_RATING_ORDER = {
     "US": ("TV-Y", "TV-G", "TV-PG", "TV-14", "TV-MA"),
     "GB": ("U", "PG", "12", "15", "18"),
     "DE": ("0", "6", "12", "16", "18"),
+    "FR": ("TP", "TP", "10", "12", "16"),
+    "BE": ("AL", "6", "12", "16", "18"),
+    "CH": ("0", "6", "12", "16", "18"),
+    "CA": ("C", "G", "PG", "14+", "18+"),
 }
-PROVIDER_REGIONS = ("US", "GB", "DE")
+PROVIDER_REGIONS = tuple(MOVIE_RATING_ORDER)
 
 DEMO_PROVIDERS = {
     9001: "Demo Stream",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from qwir.tmdb.sandbox import derived
+from qwir.tmdb.sandbox import derived, languages
 from qwir.tmdb.sandbox.catalog import Catalog, Title
 from qwir.tmdb.sandbox.images import image_paths
 from qwir.tmdb.sandbox.responses import NOT_FOUND, TOO_MANY_APPENDS, fail
@@ -26,10 +26,11 @@ def find_title(catalog: Catalog, media_type: str, raw_id: str) -> Title:
 def details(catalog: Catalog, media_type: str, raw_id: str, params: Mapping[str, str]) -> dict[str, Any]:
     """The full record, plus each known append_to_response part under its own key (without `id`)."""
     title = find_title(catalog, media_type, raw_id)
+    shown = languages.localized(title, media_type, languages.language_of(params))
     names = [name.strip() for name in params.get("append_to_response", "").split(",") if name.strip()]
     if len(names) > MAX_APPENDS:
         raise fail(TOO_MANY_APPENDS)
-    body = movie_record(title) if media_type == "movie" else tv_record(title)
+    body = movie_record(shown) if media_type == "movie" else tv_record(shown)
     parts = PARTS[media_type]
     for name in names:
         if name in parts:
@@ -212,7 +213,12 @@ def _empty(shape: dict[str, Any]) -> Part:
     }
 
 
+def _translations(catalog: Catalog, media_type: str, title: Title) -> dict[str, Any]:
+    return languages.translations(media_type, title)
+
+
 _SHARED_PARTS: dict[str, Part] = {
+    "translations": _translations,
     "credits": _credits,
     "external_ids": _external_ids,
     "keywords": _keywords,

@@ -7,7 +7,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from qwir.tmdb.sandbox import derived
+from qwir.tmdb.sandbox import derived, languages
 from qwir.tmdb.sandbox.catalog import Catalog, Title
 from qwir.tmdb.sandbox.responses import INVALID_DATE, INVALID_INPUT, INVALID_PAGE, fail
 
@@ -49,7 +49,9 @@ def discover(catalog: Catalog, media_type: str, params: Mapping[str, str], image
     predicates = list(_predicates(media_type, params))
     matches = [title for title in catalog.titles(media_type).values() if all(p(title) for p in predicates)]
     ordered = _sorted(media_type, matches, params.get("sort_by", ""))
-    return paginate([list_item(media_type, title, image_names) for title in ordered], page)
+    language = languages.language_of(params)
+    shown = [languages.localized(title, media_type, language) for title in ordered]
+    return paginate([list_item(media_type, title, image_names) for title in shown], page)
 
 
 def list_item(media_type: str, title: Title, image_names) -> dict[str, Any]:
