@@ -1,32 +1,49 @@
 # Two commands for a newcomer: `make run` (set up, bootstrap the demo, serve) and `make test`.
-# Both are safe to run again: each step only does work when its inputs changed.
+# Both are safe to run again: each step only does work when its inputs changed (stamp files).
+# `make run` installs what the app needs to run; `make test` adds the test tools (the [dev] extra).
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+DEV_STAMP     := $(VENV)/.installed-dev
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+# pip's progress: one line per package it collects or installs, never a silent minute. Python
+# compiles what it imports on first use, so pip need not byte-compile every installed module.
+PIP_INSTALL := $(BIN)/python -m pip install --disable-pip-version-check --progress-bar off --no-compile
+# The Python and npm installs are independent: run them side by side (their lines interleave;
+# output sync is left off, since it would hold pip's lines back until pip is done).
+MAKEFLAGS += --jobs=2
 
 # Interface translations: the .po files are committed, their compiled .mo files are built here.
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 EXTRACT_KEYWORDS := -k lazy_gettext -k lazy_ngettext:1,2
 
-.PHONY: setup run test lint bench clean messages
+.PHONY: setup setup-dev run test lint bench clean messages
 
-setup: $(STAMP) static/vendor/htmx.min.js static/vendor/redoc.standalone.js $(CATALOGS)
+setup: $(RUNTIME_STAMP) static/vendor/htmx.min.js static/vendor/redoc.standalone.js $(CATALOGS)
+
+setup-dev: setup $(DEV_STAMP)
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "Qwir needs Python 3.11 or newer (found $$($(PYTHON) --version))"; exit 1; }
+	@echo "==> creating the virtual environment in $(VENV)"
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(RUNTIME_STAMP): pyproject.toml | $(BIN)/python
+	@echo "==> installing Qwir and its runtime dependencies (about a minute the first time)"
+	$(PIP_INSTALL) -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml $(RUNTIME_STAMP)
+	@echo "==> installing the test tools (pytest, respx, Playwright, ruff, schemathesis)"
+	$(PIP_INSTALL) -e '.[dev]'
 	touch $@
 
 node_modules/.package-lock.json: package.json package-lock.json
+	@echo "==> installing the npm packages (htmx)"
 	npm ci --no-audit --no-fund
 
 # htmx comes from npm (pinned in package-lock.json) and is copied, never committed.
@@ -38,26 +55,28 @@ static/vendor/htmx.min.js: node_modules/.package-lock.json
 static/vendor/redoc.standalone.js: node_modules/.package-lock.json
 	mkdir -p static/vendor
 	cp node_modules/redoc/bundles/redoc.standalone.js static/vendor/redoc.standalone.js
-translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(STAMP)
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(RUNTIME_STAMP)
 	$(BIN)/pybabel compile --statistics -i $< -o $@
 
 # After changing interface text: extract every string, merge it into each catalog, then translate.
-messages: $(STAMP)
+messages: $(RUNTIME_STAMP)
 	$(BIN)/pybabel extract -F babel.cfg $(EXTRACT_KEYWORDS) --no-location --sort-output -o messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i messages.pot -d translations
 
 run: setup
+	@echo "==> migrating, seeding and generating the demo spotlights"
 	$(BIN)/flask --app wsgi qwir bootstrap
+	@echo "==> serving Qwir at http://$(HOST):$(PORT)"
 	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT) $$($(BIN)/python -m qwir.serving)
 
-test: setup
+test: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-lint: setup
+lint: setup-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
-bench: setup
+bench: setup-dev
 	for script in bench/[!_]*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:

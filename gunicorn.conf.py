@@ -48,4 +48,9 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "").strip() or None
 access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms pid=%(p)s "%(a)s"'
 errorlog = "-"
+
+# gunicorn 27's control socket sits at one fixed path per user, so two instances on one machine
+# (tests beside a dev server, two benchmarks) would share it: off unless a path is given.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "").strip() or None
+control_socket_disable = control_socket is None
 loglevel = os.environ.get("LOG_LEVEL", "info").strip().lower() or "info"

@@ -1,11 +1,16 @@
-"""How fast a spotlight is generated against the loopback sandbox with 50 ms of latency per request.
+"""How fast a spotlight is generated against the loopback sandbox: 50 ms per request, real-sized payloads.
+
+The sandbox server runs in a process of its own and pads every details answer that carries credits
+to about 165 KB, as TMDb's are (`--details-kb`), so parsing, normalising and caching cost what
+they cost in real life.
 
 Prints: a 20-title spotlight from cold caches against the critical path (keyword search, one
 discover page, details in parallel: 3 round trips) and against hydrating one title after
 another; the TMDb requests of a second generation within the cache TTLs; requests and wall
 time for limits 20 and 100.
 
-    .venv/bin/python bench/sync_speed.py [--latency-ms 50] [--tag queer] [--repeat 5] [--languages en,fr]
+    .venv/bin/python bench/sync_speed.py [--latency-ms 50] [--details-kb 165] [--tag queer] [--repeat 5]
+        [--languages en,fr]
 
 The request count must not grow with --languages: every language's text comes from the same
 details request (`append_to_response=translations`).
@@ -14,6 +19,7 @@ details request (`append_to_response=translations`).
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import subprocess
 import sys
@@ -87,6 +93,7 @@ def one_after_another(app, tag: IdentityTag, limit: int) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--latency-ms", type=float, default=50.0)
+    parser.add_argument("--details-kb", type=float, default=165.0)
     parser.add_argument("--tag", default="queer")
     parser.add_argument("--repeat", type=int, default=5, help="cold runs; the median is reported")
     parser.add_argument("--rate", type=float, help="TMDB_RATE_LIMIT_PER_SECOND (default: the app's)")
@@ -97,7 +104,8 @@ def main() -> int:
     # A process of its own, as in real life: the sandbox's work must not compete for this one's GIL.
     port = free_port()
     server = subprocess.Popen([str(Path(sys.executable).parent / "flask"), "--app", "wsgi", "qwir", "sandbox",
-                               "--port", str(port), "--latency-ms", str(args.latency_ms)],
+                               "--port", str(port), "--latency-ms", str(args.latency_ms),
+                               "--details-kb", str(args.details_kb)],
                               cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base_url = f"http://127.0.0.1:{port}/3"
     wait_for(port)
@@ -106,7 +114,7 @@ def main() -> int:
         "INSTANCE_PATH": str(workdir / "instance"), "SECRET_KEY": "bench",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'bench.sqlite3'}", "CACHE_TYPE": "SimpleCache",
         "CACHE_THRESHOLD": 100000, "TMDB_API_KEY": None, "TMDB_API_BASE_URL": base_url,
-        "LOG_LEVEL": "WARNING", **overrides,
+        "LOG_LEVEL": "WARNING", "BENCH_DETAILS_KB": args.details_kb, **overrides,
     })
     try:
         with app.app_context():
@@ -130,11 +138,12 @@ def report(app, tag: IdentityTag, latency: float, repeat: int) -> None:
     warm, warm_audit = generate(tag, 20)
     sequential = one_after_another(app, tag, 20)
     languages = ",".join(app.config["QWIR_LANGUAGES"])
-    print(f"sandbox latency {latency * 1000:.0f} ms; tag {tag.slug} "
-          f"({len(tag.keyword_names)} keyword names); languages {languages}")
+    print(f"sandbox latency {latency * 1000:.0f} ms, details ~{app.config['BENCH_DETAILS_KB']:g} KB; "
+          f"tag {tag.slug} ({len(tag.keyword_names)} keyword names); languages {languages}; "
+          f"load average {os.getloadavg()[0]:.2f}")
     print(f"cold 20-title spotlight (median of {repeat}): {cold * 1000:.0f} ms, "
           f"{cold_audit.tmdb_requests} requests; critical path {critical * 1000:.0f} ms "
-          f"-> {cold / critical:.2f}x (target <= 2.5x)")
+          f"-> {cold / critical:.2f}x (target <= 2.0x)")
     print(f"one request after another: {sequential * 1000:.0f} ms -> concurrent is {sequential / cold:.1f}x "
           f"faster (target >= 5x)")
     print(f"second generation within the TTLs: {warm * 1000:.0f} ms, {warm_audit.tmdb_requests} requests "

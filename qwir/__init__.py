@@ -38,11 +38,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from qwir import discretion, errors, security, tasks
+    from qwir import assets, discretion, errors, security, tasks
 
     discretion.init_app(app)
     errors.init_app(app)
     security.init_app(app)
+    assets.init_app(app)
     tasks.celery_init_app(app)
 
     from qwir import cli
@@ -64,9 +65,11 @@ def _ensure_secret_key(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from qwir import models  # noqa: F401  (registers the tables with the metadata)
-    from qwir.extensions import cache, csrf, db, htmx, login_manager, migrate
+    from qwir.extensions import cache, compress, csrf, db, htmx, login_manager, migrate
 
     db.init_app(app)
+    with app.app_context():
+        _tune_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     cache.init_app(app)
     csrf.init_app(app)
@@ -74,6 +77,23 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.user_loader(_load_curator)
     htmx.init_app(app)
+    compress.init_app(app)
+
+
+def _tune_sqlite(engine) -> None:
+    """The embedded default's SQLite: WAL lets pages read while a sync writes, and NORMAL
+    synchronisation (safe under WAL) spares an fsync per commit; PostgreSQL is left alone."""
+    if engine.dialect.name != "sqlite":
+        return
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
 
 
 def _load_curator(curator_id: str):

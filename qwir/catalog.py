@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -247,20 +248,32 @@ def _is_fresh(resolved_at: dt.datetime | None) -> bool:
 def _upsert_keywords(keywords: Iterable[discovery.Keyword], now: dt.datetime) -> None:
     rows = [{"tmdb_id": k.id, "name": k.name[:200], "resolved_at": now}
             for k in sorted(keywords, key=lambda k: k.id)]
-    statement = _insert(TmdbKeyword).values(rows)
-    db.session.execute(statement.on_conflict_do_update(
-        index_elements=["tmdb_id"],
-        set_={"name": statement.excluded.name, "resolved_at": statement.excluded.resolved_at},
-    ))
+    upsert = _upsert(_dialect(), TmdbKeyword.__table__, ("tmdb_id",), ("name", "resolved_at"))
+    db.session.execute(upsert, rows)
 
 
 # The write transaction -------------------------------------------------------------------------
 
 
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
 def _insert(model):
     """The dialect's INSERT, which knows ON CONFLICT (PostgreSQL and SQLite both do)."""
-    dialect = db.session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+    return (postgresql.insert if _dialect() == "postgresql" else sqlite.insert)(model)
+
+
+@functools.cache
+def _upsert(dialect: str, table, keys: tuple[str, ...], refreshed: tuple[str, ...]):
+    """INSERT .. ON CONFLICT (keys) DO UPDATE (or NOTHING), built once per process and run with
+    many parameter sets: SQLAlchemy then reuses its compiled form instead of compiling 20 rows anew."""
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    if not refreshed:
+        return statement.on_conflict_do_nothing()
+    return statement.on_conflict_do_update(
+        index_elements=list(keys), set_={name: statement.excluded[name] for name in refreshed}
+    )
 
 
 def _lock_tag(tag_id: int) -> None:
@@ -346,10 +359,9 @@ def _upsert_items(media_type: str, titles: Sequence[MediaDetails], now: dt.datet
     # One row per title, in id order: concurrent writers then take row locks in the same order.
     unique = {t.tmdb_id: t for t in titles}
     rows = [item_row(unique[tmdb_id], now, **stored_with) for tmdb_id in sorted(unique)]
-    statement = _insert(MediaItem).values(rows)
-    refreshed = {name: statement.excluded[name] for name in rows[0] if name not in ("media_type", "tmdb_id")}
-    db.session.execute(statement.on_conflict_do_update(index_elements=["media_type", "tmdb_id"],
-                                                       set_=refreshed))
+    keys = ("media_type", "tmdb_id")
+    refreshed = tuple(name for name in rows[0] if name not in keys)
+    db.session.execute(_upsert(_dialect(), MediaItem.__table__, keys, refreshed), rows)
     found = db.session.execute(
         select(MediaItem.tmdb_id, MediaItem.id)
         .where(MediaItem.media_type == media_type, MediaItem.tmdb_id.in_(list(unique)))
@@ -360,7 +372,7 @@ def _upsert_items(media_type: str, titles: Sequence[MediaDetails], now: dt.datet
 def _tag_items(tag_id: int, item_ids: Iterable[int]) -> None:
     rows = [{"media_item_id": item_id, "identity_tag_id": tag_id} for item_id in sorted(item_ids)]
     if rows:
-        db.session.execute(_insert(media_item_tags).values(rows).on_conflict_do_nothing())
+        db.session.execute(_upsert(_dialect(), media_item_tags, (), ()), rows)
 
 
 def _list_title(tag_name: str, media_type: str) -> str:
@@ -418,11 +430,12 @@ def _write_positions(list_id: int, item_ids: Sequence[int]) -> None:
     db.session.execute(delete(MediaListItem).where(MediaListItem.list_id == list_id))
     now = utcnow()
     if item_ids:
-        db.session.execute(_insert(MediaListItem).values(
+        db.session.execute(
+            MediaListItem.__table__.insert(),
             [{"list_id": list_id, "media_item_id": item_id, "position": position,
               "added_at": added.get(item_id) or now}
-             for position, item_id in enumerate(item_ids)]
-        ))
+             for position, item_id in enumerate(item_ids)],
+        )
 
 
 # Audits ----------------------------------------------------------------------------------------

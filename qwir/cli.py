@@ -140,8 +140,10 @@ def retention_command() -> None:
               help="Every N requests, start a burst of 429 answers (0: never).")
 @click.option("--burst-length", type=click.IntRange(min=0), default=0, help="Requests per 429 burst.")
 @click.option("--seed", "random_seed", type=int, default=None, help="Seed for repeatable failures.")
+@click.option("--details-kb", type=click.FloatRange(min=0), default=0, show_default=True,
+              help="Pad details answers with credits to about this size (real TMDb: ~165).")
 def sandbox_command(host: str, port: int, latency_ms: float, fail_rate: float, burst_every: int,
-                    burst_length: int, random_seed: int | None) -> None:
+                    burst_length: int, random_seed: int | None, details_kb: float) -> None:
     """Serve the TMDb sandbox on a loopback port (for load, fault and speed tests)."""
     from qwir.tmdb.sandbox import serve
 
@@ -149,7 +151,7 @@ def sandbox_command(host: str, port: int, latency_ms: float, fail_rate: float, b
     click.echo(f"TMDb sandbox on http://{host}:{port}/3 (Ctrl+C stops it)")
     try:
         serve(host, port, api_key=api_key, latency_ms=latency_ms, fail_rate=fail_rate,
-              burst_every=burst_every, burst_length=burst_length, seed=random_seed)
+              burst_every=burst_every, burst_length=burst_length, seed=random_seed, details_kb=details_kb)
     except OSError as error:
         raise click.ClickException(f"cannot serve on {host}:{port}: {error.strerror or error}") from None
 

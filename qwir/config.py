@@ -114,6 +114,11 @@ def settings_from_environment(instance_path: str) -> dict:
         # How many reverse proxies stand in front (each adds one X-Forwarded-For entry): the client
         # address, scheme and host are read from that many X-Forwarded-* hops (ProxyFix). 0: none.
         "TRUSTED_PROXIES": _env_int("QWIR_TRUSTED_PROXIES", 0),
+        # Pages, fragments and text assets go out compressed: brotli when the client takes it, else
+        # gzip. Flask-Compress gives each encoding its own ETag and varies on Accept-Encoding.
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_STREAMS": False,
+        "COMPRESS_MIN_SIZE": 500,
         # The address members and link previews reach Qwir at: every absolute link is built on it.
         "QWIR_PUBLIC_URL": os.environ.get("QWIR_PUBLIC_URL", "").strip().rstrip("/") or None,
         # Any site may show the embed pages in an iframe (else only QWIR_EMBED_ORIGINS may).
@@ -128,7 +133,7 @@ def settings_from_environment(instance_path: str) -> dict:
         # What a fragment shows on a host page that passes no preferences of its own (no cookie
         # crosses origins): cautious by default. Values as in the embed parameters (qwir/embedding.py).
         "EMBED_DEFAULT_PREFERENCES": {
-            "cap": os.environ.get("QWIR_EMBED_CAP", "").strip() or "pg-13",
+            "cap": os.environ.get("QWIR_EMBED_CAP", "").strip() or "16",
             "avoid": os.environ.get("QWIR_EMBED_AVOID", "").strip() or "all",
             "discreet": os.environ.get("QWIR_EMBED_DISCREET", "").strip() or "off",
         },

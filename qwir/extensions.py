@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import request
 from flask_caching import Cache
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -30,6 +31,7 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 cache = Cache()
+compress = Compress()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 htmx = Htmx()

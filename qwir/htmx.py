@@ -29,12 +29,22 @@ def conditional(etag: str, render: Callable[[], Any]) -> Response:
     """Answer 304 when the client already holds `etag`; otherwise render and tag the response.
 
     `no-cache` lets browsers and host pages keep the body but revalidate it every time, which
-    costs one cheap ETag comparison here instead of a render.
+    costs one cheap ETag comparison here instead of a render. A compressed body carries
+    `<etag>:<encoding>` (Flask-Compress), so a client holding that one gets its 304 here too.
     """
-    response = Response(status=304) if etag in request.if_none_match else make_response(render())
-    response.set_etag(etag)
+    held = held_variant(etag)
+    response = Response(status=304) if held else make_response(render())
+    response.set_etag(held or etag)
     response.cache_control.no_cache = True
     return response
+
+
+def held_variant(etag: str) -> str | None:
+    """The ETag the client sent for this body, identity or an encoding of it, if any."""
+    if etag in request.if_none_match:
+        return etag
+    prefix = f"{etag}:"
+    return next((held for held in request.if_none_match.as_set() if held.startswith(prefix)), None)
 
 
 def hx_redirect(response: Response, url: str) -> Response:

@@ -60,9 +60,8 @@ def _redacting_record_factory(*args, **kwargs) -> logging.LogRecord:
         message = record.getMessage()
     except (TypeError, ValueError):
         return record  # a malformed call: let the handler report it as logging always does
-    cleaned = redact(message, _secrets)
-    if cleaned != message:
-        record.msg, record.args = cleaned, None
+    # The record keeps its formatted (and masked) text, so handlers do not format it a second time.
+    record.msg, record.args = redact(message, _secrets), None
     if record.exc_info:
         # Formatters reuse exc_text when set, so a masked traceback is what every handler prints.
         # Left unset when nothing needed masking, so filters further on can still render their own.

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Mapping
 from typing import Any, Literal
 
 from qwir.config import DEFAULT_TMDB_BASE_URL, check_tmdb_transport
 from qwir.tmdb.cache import ResponseCache
-from qwir.tmdb.client import TmdbClient
+from qwir.tmdb.client import TmdbClient, build_http_client
 from qwir.tmdb.ratelimit import TokenBucketLimiter
 
 SANDBOX_API_KEY = "sandbox"
@@ -30,10 +31,10 @@ def build_tmdb_client(config: Mapping[str, Any], cache=None) -> TmdbClient:
     base_url = config.get("TMDB_API_BASE_URL") or DEFAULT_TMDB_BASE_URL
     check_tmdb_transport(api_key, base_url)
     options = _client_options(config, cache)
-    if api_key:
-        return TmdbClient(api_key, base_url=base_url, **options)
-    if base_url.rstrip("/") != DEFAULT_TMDB_BASE_URL:
-        return TmdbClient(SANDBOX_API_KEY, base_url=base_url, **options)
+    if api_key or base_url.rstrip("/") != DEFAULT_TMDB_BASE_URL:
+        secret = (api_key or SANDBOX_API_KEY).strip()
+        http = _process_http_client(secret, base_url, options["timeout"], options["max_connections"])
+        return TmdbClient(secret, base_url=base_url, http_client=http, **options)
     from qwir.tmdb.sandbox import SandboxTransport
 
     transport = SandboxTransport(api_key=SANDBOX_API_KEY, image_base_url=SANDBOX_IMAGE_BASE_URL)
@@ -84,6 +85,16 @@ def limiter_budget(rate_per_second: float) -> tuple[float, float]:
     window = 1.25 * rate_per_second
     burst = max(1.0, window / 2)
     return window - burst, burst
+
+
+@functools.cache
+def _process_http_client(secret: str, base_url: str, timeout: float, max_connections: int):
+    """One connection pool per process for each TMDb endpoint: syncs reuse its warm connections."""
+    return build_http_client(secret, base_url=base_url, timeout=timeout, max_connections=max_connections)
+
+
+# A forked child (a Celery or gunicorn worker) must not share its parent's sockets.
+os.register_at_fork(after_in_child=_process_http_client.cache_clear)
 
 
 @functools.cache

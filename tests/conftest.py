@@ -6,10 +6,11 @@ import os
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher, profiles
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from qwir import create_app
+from qwir import create_app, curators
 from qwir.extensions import db
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -27,6 +28,16 @@ def compiled_catalogs() -> None:
             catalog = read_po(po_file)
         with mo_path.open("wb") as mo_file:
             write_mo(mo_file, catalog)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashing():
+    """Production argon2 costs ~50 ms a hash by design; tests hash with the cheapest parameters."""
+    production = curators._hasher, curators._DUMMY_HASH
+    curators._hasher = PasswordHasher.from_parameters(profiles.CHEAPEST)
+    curators._DUMMY_HASH = curators._hasher.hash("dummy password")
+    yield
+    curators._hasher, curators._DUMMY_HASH = production
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from qwir.embedding import (
 from qwir.extensions import cache
 from qwir.htmx import conditional
 from qwir.i18n import supported_locales
+from qwir.memo import memoized
 from qwir.tmdb_wiring import tmdb_source
 from qwir.urls import public_base_url, public_url, public_url_for
 from qwir.validation import whole_number
@@ -87,6 +88,7 @@ def _uncached(body: str):
 
 
 @bp.get("/teaser")
+@memoized
 def teaser():
     """The sign-in teaser: a poster wall drawn from several spotlights."""
     found = widgets.teaser(fragment_preferences())
@@ -96,6 +98,7 @@ def teaser():
 
 
 @bp.get("/carousel/<slug>")
+@memoized
 def carousel(slug: str):
     """One spotlight as a scrollable rail; while its first sync runs, a placeholder that polls."""
     found = widgets.carousel(slug, fragment_preferences())
@@ -118,6 +121,7 @@ def random_pick(slug: str):
 
 
 @bp.get("/planets/<slug>/more")
+@memoized
 def planet_more(slug: str):
     """The next page of a planet's browse grid, followed by its own "load more" link."""
     query = widgets.parse_planet_query(request.args)

@@ -14,6 +14,7 @@ from qwir.content_notes import CONTENT_NOTES
 from qwir.errors import handle_http_error
 from qwir.htmx import conditional, hx_trigger, vary_on_htmx, wants_fragment
 from qwir.i18n import member_region, safe_next, vary_on_language
+from qwir.memo import memoized
 from qwir.preferences import (
     MATURITY_CAPS,
     InvalidPreferences,
@@ -65,6 +66,7 @@ def member_response(rv):
 
 
 @bp.get("/")
+@memoized
 def feed():
     """The member feed: one section per featured identity, each spotlight lazy-loaded."""
     sections = widgets.feed_sections()
@@ -72,12 +74,14 @@ def feed():
 
 
 @bp.get("/signin")
+@memoized
 def signin():
     """A sign-in page as a host site would build it, embedding the teaser panel."""
     return member_response(render_template("pages/signin.html"))
 
 
 @bp.get("/planets/<slug>")
+@memoized
 def planet(slug: str):
     """One identity's planet; htmx filter, sort and page links get only the browse section."""
     query = widgets.parse_planet_query(request.args)
@@ -94,6 +98,7 @@ def planet(slug: str):
 
 
 @bp.get(f"/titles/<any(movie, tv):media_type>/<{ROW_ID}:tmdb_id>")
+@memoized
 def title(media_type: str, tmdb_id: int):
     """A title page: facts, credits, content notes, where to watch in our region, and its identity tags.
 

@@ -19,15 +19,19 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from redis.retry import Retry
 
+from qwir.tmdb.ratelimit import RECOVERY_SECONDS
+
 log = logging.getLogger(__name__)
 
-# KEYS[1] = the limit's key; ARGV = interval_us, tolerance_us (how far ahead a burst may book).
+# KEYS[1] = the limit's key, KEYS[2] = its "recovering from a 429" flag (half rate while it exists);
+# ARGV = interval_us, tolerance_us (how far ahead a burst may book).
 # Returns how many microseconds the caller must wait before its request may start.
 _RESERVE_SLOT = """
 local now_parts = redis.call('TIME')
 local now = tonumber(now_parts[1]) * 1000000 + tonumber(now_parts[2])
 local interval = tonumber(ARGV[1])
 local tolerance = tonumber(ARGV[2])
+if redis.call('EXISTS', KEYS[2]) == 1 then interval = interval * 2 end
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tat < now then tat = now end
 local wait = tat - now - tolerance
@@ -35,6 +39,21 @@ if wait < 0 then wait = 0 end
 local next_tat = tat + interval
 redis.call('SET', KEYS[1], tostring(next_tat), 'PX', math.ceil((next_tat - now) / 1000) + 1000)
 return wait
+"""
+
+
+# After a 429 anywhere: no process books a slot before the pause is over (the next theoretical
+# arrival time moves past it), and all go at half rate while the recovery flag lives.
+# KEYS as above; ARGV = pause_us, tolerance_us, recovery_ms.
+_SLOW_DOWN = """
+local now_parts = redis.call('TIME')
+local now = tonumber(now_parts[1]) * 1000000 + tonumber(now_parts[2])
+local resume = now + tonumber(ARGV[1]) + tonumber(ARGV[2])
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < resume then tat = resume end
+redis.call('SET', KEYS[1], tostring(tat), 'PX', math.ceil((tat - now) / 1000) + 1000)
+redis.call('SET', KEYS[2], '1', 'PX', tonumber(ARGV[3]))
+return 1
 """
 
 
@@ -68,6 +87,7 @@ class RedisRateLimiter:
         self._sleep = sleep
         self._redis = redis
         self._reserve = redis.register_script(_RESERVE_SLOT)
+        self._slow_down = redis.register_script(_SLOW_DOWN)
         self._interval_us = round(1_000_000 / rate_per_second)
 
     def acquire(self) -> None:
@@ -86,8 +106,26 @@ class RedisRateLimiter:
 
     def reserve_wait_us(self) -> int:
         """Book the next slot and return how long to wait for it, in microseconds."""
-        tolerance_us = (self.burst - 1) * self._interval_us
-        return int(self._reserve(keys=[self.key], args=[self._interval_us, tolerance_us]))
+        return int(self._reserve(keys=self._keys, args=[self._interval_us, self._tolerance_us]))
+
+    def slow_down(self, pause: float) -> None:
+        """TMDb answered 429: every process sharing the key waits `pause` seconds, then goes at
+        half rate for RECOVERY_SECONDS; without Redis, this process's fallback does the same."""
+        recovery_ms = round((pause + RECOVERY_SECONDS) * 1000)
+        try:
+            self._slow_down(keys=self._keys, args=[round(pause * 1_000_000), self._tolerance_us, recovery_ms])
+        except RedisError:
+            fallback_slow_down = getattr(self.fallback, "slow_down", None)
+            if fallback_slow_down is not None:
+                fallback_slow_down(pause)
+
+    @property
+    def _keys(self) -> list[str]:
+        return [self.key, f"{self.key}:recovering"]
+
+    @property
+    def _tolerance_us(self) -> int:
+        return (self.burst - 1) * self._interval_us
 
     def __repr__(self) -> str:
         return f"<RedisRateLimiter {self.key} {self.rate_per_second:g}/s burst={self.burst}>"

@@ -55,7 +55,8 @@ def test_the_sandbox_command_passes_its_options_on(runner, monkeypatch):
                                  "0.2", "--burst-every", "30", "--burst-length", "5"])
     assert result.exit_code == 0, result.output
     assert calls == [(("127.0.0.1", 8799), {"api_key": "sandbox", "latency_ms": 50.0, "fail_rate": 0.2,
-                                            "burst_every": 30, "burst_length": 5, "seed": None})]
+                                            "burst_every": 30, "burst_length": 5, "seed": None,
+                                            "details_kb": 0.0})]
 
 
 def test_the_sandbox_command_refuses_a_bad_fail_rate(runner):

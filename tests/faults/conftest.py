@@ -2,11 +2,14 @@
 
 The server starts healthy, one spotlight list is generated, then a test turns on a fault mode
 (429 bursts, 5xx, slow answers, connection resets, malformed JSON) and runs another sync.
-Backoff sleeps are skipped so the suite stays fast; the retry budget itself is the real one.
+Backoff sleeps are skipped so the suite stays fast (the client's clock jumps over them, so
+deadlines still hold); the retry budget itself is the real one.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -87,11 +90,27 @@ def fault_app(tmp_path, sandbox_base_url, monkeypatch):
         db.engine.dispose()
 
 
+class SkippingClock:
+    """Real time plus every wait skipped so far: sleeping costs nothing, yet deadlines come."""
+
+    def __init__(self) -> None:
+        self._skipped = 0.0
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        return time.monotonic() + self._skipped
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self._skipped += seconds
+
+
 @pytest.fixture
 def tmdb_client(sandbox_base_url) -> Iterator[TmdbClient]:
     """The real client with the app's budget, no cache (every sync really asks) and no real sleeping."""
+    clock = SkippingClock()
     with TmdbClient("sandbox", base_url=sandbox_base_url, timeout=CLIENT_TIMEOUT,
-                    max_retries=CLIENT_RETRIES, sleep=lambda _seconds: None) as client:
+                    max_retries=CLIENT_RETRIES, sleep=clock.sleep, clock=clock) as client:
         yield client
 
 

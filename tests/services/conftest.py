@@ -260,7 +260,14 @@ def start_gunicorn(service_env, tmp_path) -> Iterator[Callable[..., str]]:
             )
             servers.append(process)
         base_url = f"http://127.0.0.1:{port}"
-        up = wait_until(lambda: process.poll() is not None or _answers(f"{base_url}/healthz"), 60)
+
+        def ready() -> bool:
+            # Ready means every worker has booted and one answers: a test that counts workers or
+            # spreads requests over them must not start while the last one is still importing.
+            booted = log_path.read_text().count("Booting worker with pid")
+            return process.poll() is not None or (booted >= workers and _answers(f"{base_url}/healthz"))
+
+        up = wait_until(ready, 60)
         if not up or process.poll() is not None:
             pytest.fail(f"gunicorn did not start:\n{log_path.read_text()}")
         return base_url
@@ -271,8 +278,10 @@ def start_gunicorn(service_env, tmp_path) -> Iterator[Callable[..., str]]:
 
 
 def _answers(url: str) -> bool:
+    # A worker still importing the app answers late: a short timeout would abandon the probe in the
+    # listen queue, and with max_requests=1 each abandoned probe would retire a worker later.
     try:
-        return httpx.get(url, timeout=1.0).status_code == 200
+        return httpx.get(url, timeout=15.0).status_code == 200
     except httpx.HTTPError:
         return False
 

@@ -113,3 +113,31 @@ def test_nonsense_settings_are_refused(rate, burst):
 def test_default_burst_is_a_fifth_of_the_rate():
     assert RedisRateLimiter(redis.Redis(), 40).burst == 8
     assert RedisRateLimiter(redis.Redis(), 3).burst == 1
+
+
+@pytest.mark.services
+def test_a_429_in_one_process_pauses_and_slows_every_process_sharing_the_key(redis_client, redis_prefix):
+    key = f"{redis_prefix}paused"
+    waits_here: list[float] = []
+    waits_elsewhere: list[float] = []
+    here = RedisRateLimiter(redis_client, 10, burst=1, key=key, sleep=waits_here.append)
+    elsewhere = RedisRateLimiter(redis_client, 10, burst=1, key=key, sleep=waits_elsewhere.append)
+
+    here.slow_down(1.0)
+    elsewhere.acquire()
+    elsewhere.acquire()
+
+    # The other process waits out the pause, then goes at half rate: 0.2 s apart, not 0.1 s.
+    assert waits_elsewhere == pytest.approx([1.0, 1.2], abs=0.05)
+    assert redis_client.pttl(f"{key}:recovering") > 10_000
+
+
+@pytest.mark.services
+def test_without_redis_a_429_slows_the_fallback_down(redis_prefix):
+    from qwir.tmdb.ratelimit import TokenBucketLimiter
+
+    fallback = TokenBucketLimiter(10)
+    unreachable = quick_redis("redis://127.0.0.1:1/0", socket_timeout=0.2)
+    RedisRateLimiter(unreachable, 10, fallback=fallback, sleep=lambda _: None).slow_down(1.0)
+
+    assert fallback.current_rate() == 5

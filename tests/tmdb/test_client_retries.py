@@ -137,12 +137,42 @@ def test_a_503_retry_after_is_honoured_too(make_client, tmdb_mock, clock):
     assert clock.sleeps == [2.0]
 
 
-def test_rate_limit_error_carries_retry_after_when_retries_run_out(make_client, tmdb_mock):
-    tmdb_mock.get("/configuration").respond(429, json=RATE_LIMITED, headers={"Retry-After": "3"})
+def test_a_429_past_the_deadline_ends_rate_limited_with_its_retry_after(make_client, tmdb_mock, clock):
+    route = tmdb_mock.get("/configuration").respond(429, json=RATE_LIMITED, headers={"Retry-After": "3"})
     with pytest.raises(TmdbRateLimitError) as raised:
-        make_client(max_retries=1).configuration()
+        make_client(max_retries=1, deadline=10).configuration()
     assert raised.value.retry_after == 3.0
     assert raised.value.tmdb_code == 25
+    # 429s wait within the deadline whatever the retry budget: 3 s three times, a fourth would reach it.
+    assert clock.sleeps == [3.0, 3.0, 3.0]
+    assert route.call_count == 4
+
+
+def test_429s_do_not_spend_the_retry_budget_meant_for_errors(make_client, tmdb_mock, clock):
+    route = tmdb_mock.get("/configuration")
+    route.side_effect = [
+        *(httpx.Response(429, json=RATE_LIMITED) for _ in range(4)),
+        httpx.Response(500, json=SERVER_ERROR),
+        httpx.Response(200, json={"images": {}}),
+    ]
+    assert make_client(max_retries=1, deadline=100).configuration() == {"images": {}}
+    assert route.call_count == 6
+    # Without Retry-After, 429 waits grow: 1 s plus jitter of 0.5 x (0.5, 1, 2, 4); then one error retry.
+    assert clock.sleeps == [1.25, 1.5, 2.0, 3.0, 0.25]
+
+
+def test_a_429_slows_the_limiter_down_for_the_whole_process(make_client, tmdb_mock, clock):
+    limiter = TokenBucketLimiter(10, burst=1, sleep=clock.sleep, clock=clock)
+    route = tmdb_mock.get("/configuration")
+    route.side_effect = [httpx.Response(429, json=RATE_LIMITED, headers={"Retry-After": "2"}),
+                         httpx.Response(200, json={})]
+    make_client(limiter=limiter).configuration()
+    # The client's own wait, then the limiter's: its one token went on the first request, and
+    # after the pause it refills at half speed (5/s), so the retry waits one slot of 0.2 s.
+    assert clock.sleeps == pytest.approx([2.0, 0.2])
+    assert limiter.current_rate() == 5.0
+    clock.sleep(15)
+    assert limiter.current_rate() == 10.0
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from qwir.tmdb.ratelimit import TokenBucketLimiter, process_limiter
+from qwir.tmdb.ratelimit import RECOVERY_SECONDS, TokenBucketLimiter, process_limiter
 
 
 def test_a_burst_goes_at_once_then_requests_are_spaced_by_the_rate(clock):
@@ -60,3 +60,15 @@ def test_nonsense_settings_are_refused(rate, burst):
 def test_the_process_limiter_is_shared_per_rate():
     assert process_limiter(40) is process_limiter(40)
     assert process_limiter(40) is not process_limiter(20)
+
+
+def test_a_429_pauses_every_caller_then_paces_them_at_half_rate_until_recovered():
+    now = [100.0]
+    limiter = TokenBucketLimiter(10, burst=5, sleep=lambda _s: None, clock=lambda: now[0])
+
+    limiter.slow_down(2.0)
+    waits = [limiter._reserve() for _ in range(3)]
+
+    assert waits == pytest.approx([2.0, 2.2, 2.4])  # the pause, then one every 1/5 s
+    now[0] += 2.0 + RECOVERY_SECONDS
+    assert limiter.current_rate() == 10

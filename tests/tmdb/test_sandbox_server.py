@@ -152,3 +152,26 @@ def test_transport_counts_requests_without_faults_by_default():
 def test_nonsense_fault_settings_are_refused(options):
     with pytest.raises(ValueError):
         SandboxTransport(**options)
+
+
+def test_details_can_be_padded_to_real_tmdb_sizes_without_changing_what_matters():
+    from qwir.tmdb.normalize import directors
+
+    plain, _thread, plain_url = start_server(port=0)
+    padded, _thread2, padded_url = start_server(port=0, details_kb=165)
+    try:
+        params = {"api_key": "sandbox", "append_to_response": "credits,release_dates"}
+        found = httpx.get(f"{plain_url}/discover/movie", params={"api_key": "sandbox"}).json()
+        movie_id = found["results"][0]["id"]
+        small = httpx.get(f"{plain_url}/movie/{movie_id}", params=params)
+        big = httpx.get(f"{padded_url}/movie/{movie_id}", params=params)
+        bare = httpx.get(f"{padded_url}/movie/{movie_id}", params={"api_key": "sandbox"})
+    finally:
+        for server in (plain, padded):
+            server.shutdown()
+            server.server_close()
+
+    assert len(small.content) < 10_000 and 150_000 <= len(big.content) <= 170_000
+    assert len(bare.content) < 5_000  # only answers that carry credits grow
+    assert directors(big.json()["credits"]) == directors(small.json()["credits"])
+    assert big.json()["credits"]["cast"] == small.json()["credits"]["cast"]

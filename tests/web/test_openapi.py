@@ -57,6 +57,8 @@ def test_api_conforms_to_its_document(api_schema, bearer, method, path):
     @given(case=operation.as_strategy())
     @settings(max_examples=10, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     def call(case):
-        case.call_and_validate(headers=bearer, excluded_checks=[positive_data_acceptance])
+        # In-process WSGI calls are not decoded by a client, so ask for the identity encoding.
+        headers = {**bearer, "Accept-Encoding": "identity"}
+        case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
 
     call()

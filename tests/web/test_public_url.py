@@ -70,7 +70,7 @@ class TestEmbedPreferences:
 
     def test_the_host_page_passes_its_members_choices(self, client, catalog):
         films = client.get(f"{CAROUSEL}?cap=none&avoid=none", headers=EMBEDDED).get_data(as_text=True)
-        series = client.get(f"{SERIES}?cap=r&avoid=none", headers=EMBEDDED).get_data(as_text=True)
+        series = client.get(f"{SERIES}?cap=18&avoid=none", headers=EMBEDDED).get_data(as_text=True)
         assert "Hard Goodbyes" in films and "Series 2" in series
 
     def test_the_cap_alone_still_holds(self, client, catalog):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import socket
 import struct
 import threading
@@ -15,6 +16,7 @@ from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 from qwir.tmdb.sandbox.api import DEFAULT_SANDBOX_KEY, SandboxApi, route_name
 from qwir.tmdb.sandbox.faults import MALFORMED_BODY, FaultPlan
 from qwir.tmdb.sandbox.images import UnknownImageError, image_kind, render_image_svg
+from qwir.tmdb.sandbox.padding import pad_details
 from qwir.tmdb.sandbox.responses import JSON_CONTENT_TYPE, NOT_FOUND, SandboxResponse, error_response
 from qwir.tmdb.sandbox.transport import encode_body
 
@@ -39,9 +41,12 @@ class ConnectionAbort(ConnectionResetError):
 class SandboxWsgiApp:
     """WSGI app: TMDb's API under /3/ and the generated artwork under /t/p/<size>/<file>."""
 
-    def __init__(self, api: SandboxApi, faults: FaultPlan):
+    def __init__(self, api: SandboxApi, faults: FaultPlan, details_bytes: int = 0):
         self.api = api
         self.faults = faults
+        self.details_bytes = details_bytes
+        self._padded_answers: dict[tuple[str, str], tuple[int, bytes, dict[str, str]]] = {}
+        self._padded_lock = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -52,9 +57,26 @@ class SandboxWsgiApp:
             _abort(environ)
         if path.startswith(IMAGE_PREFIX) and not fault:
             return self._image(path, start_response)
+        if not fault and self.details_bytes:
+            return self._padded(environ, path, start_response)
         answer = (fault and fault.error_response()) or self._answer(environ, path)
         body = MALFORMED_BODY if fault and fault.kind == "malformed_json" else encode_body(answer.body)
         return self._send(answer.status, JSON_CONTENT_TYPE, body, answer.headers, start_response)
+
+    def _padded(self, environ: dict[str, Any], path: str, start_response) -> Iterable[bytes]:
+        """Real-sized answers, encoded once per URL: a benchmark must time the client, not the sandbox."""
+        url = (path, environ.get("QUERY_STRING", ""))
+        with self._padded_lock:
+            found = self._padded_answers.get(url)
+        if found is None:
+            answer = self._answer(environ, path)
+            if answer.status == 200 and isinstance(answer.body, dict):
+                answer = dataclasses.replace(answer, body=pad_details(answer.body, self.details_bytes))
+            found = (answer.status, encode_body(answer.body), answer.headers)
+            with self._padded_lock:
+                self._padded_answers[url] = found
+        status, body, headers = found
+        return self._send(status, JSON_CONTENT_TYPE, body, headers, start_response)
 
     def _answer(self, environ: dict[str, Any], path: str) -> SandboxResponse:
         params = dict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
@@ -122,8 +144,12 @@ def make_sandbox_server(
     burst_every: int = 0,
     burst_length: int = 0,
     seed: int | None = None,
+    details_kb: float = 0,
 ) -> SandboxServer:
-    """Bind the server (port 0 picks a free one); images are served from the bound address."""
+    """Bind the server (port 0 picks a free one); images are served from the bound address.
+
+    `details_kb` pads details answers that carry credits to about that size, as real TMDb's are.
+    """
     faults = FaultPlan(
         latency_ms=latency_ms,
         fail_rate=fail_rate,
@@ -131,7 +157,7 @@ def make_sandbox_server(
         burst_length=burst_length,
         seed=seed,
     )
-    app = SandboxWsgiApp(SandboxApi(api_key), faults)
+    app = SandboxWsgiApp(SandboxApi(api_key), faults, details_bytes=int(details_kb * 1000))
     # Bind here so a busy port raises OSError: werkzeug's own bind would print and sys.exit().
     with socket.create_server((host, port), backlog=128) as listener:
         server = SandboxServer(host, port, app, handler=QuietRequestHandler, fd=listener.fileno())
