@@ -9,25 +9,30 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_babel import get_locale
 from werkzeug.exceptions import BadRequest, NotFound
 
-from qwir import widgets
+from qwir import discretion, widgets
+from qwir.content_notes import CONTENT_NOTES
 from qwir.errors import handle_http_error
-from qwir.htmx import conditional, vary_on_htmx, wants_fragment
+from qwir.htmx import conditional, hx_trigger, vary_on_htmx, wants_fragment
 from qwir.i18n import member_region, safe_next, vary_on_language
 from qwir.memo import memoized
 from qwir.preferences import (
     MATURITY_CAPS,
     InvalidPreferences,
     Preferences,
+    forget_preferences,
     load_preferences,
     parse_preferences,
+    preferences_remembered,
     region_choices,
     save_preferences,
 )
-from qwir.safety_topics import SAFETY_TOPICS
 from qwir.tmdb_wiring import tmdb_source
 from qwir.validation import ROW_ID
 
 bp = Blueprint("pages", __name__)
+
+# static/js/qwir.js answers this event by replacing the page with the URL it carries.
+RELOAD_EVENT = "qwir:reload"
 
 
 @bp.app_context_processor
@@ -82,6 +87,10 @@ def planet(slug: str):
     query = widgets.parse_planet_query(request.args)
     found = widgets.planet(slug, load_preferences(), query)
     fragment = wants_fragment()
+    opaque = discretion.opaque_tag_id(found.tag)
+    if load_preferences().discreet and slug != opaque and not fragment:
+        # An address with an identity word in it (a bookmark) gives way to the opaque one.
+        return redirect(url_for("pages.planet", slug=opaque, **request.args), code=303)
     template = "planets/_results.html" if fragment else "planets/planet.html"
     render = partial(render_template, template, planet=found, sorts=widgets.PLANET_SORTS)
     response = conditional(f"{found.etag}-{int(fragment)}", render)
@@ -91,21 +100,31 @@ def planet(slug: str):
 @bp.get(f"/titles/<any(movie, tv):media_type>/<{ROW_ID}:tmdb_id>")
 @memoized
 def title(media_type: str, tmdb_id: int):
-    """A title page: facts, credits, where to watch in our region, and its identity tags."""
-    found = widgets.title_details(media_type, tmdb_id, load_preferences(), region=member_region())
+    """A title page: facts, credits, content notes, where to watch in our region, and its identity tags.
+
+    `?show=once` shows a title the member's preferences withhold, for this page view only.
+    """
+    show_once = request.args.get("show") == "once"
+    found = widgets.title_details(
+        media_type, tmdb_id, load_preferences(), region=member_region(), show_once=show_once
+    )
     response = conditional(found.etag, partial(render_template, "titles/title.html", view=found))
     return member_response(response)
 
 
-def _render_preferences(preferences: Preferences, errors: dict | None = None, saved: bool = False) -> str:
+def _render_preferences(
+    preferences: Preferences, errors: dict | None = None, saved: bool = False, remembered: bool | None = None
+) -> str:
     template = "pages/_preferences_form.html" if wants_fragment() else "pages/preferences.html"
     return render_template(
         template,
         form_preferences=preferences,
+        remembered=preferences_remembered() if remembered is None else remembered,
+        forgotten=request.args.get("forgotten") == "1",
         caps=MATURITY_CAPS,
         regions=region_choices(str(get_locale())),
         member_region=member_region(),
-        topics=SAFETY_TOPICS,
+        topics=CONTENT_NOTES,
         errors=errors or {},
         saved=saved,
     )
@@ -114,7 +133,8 @@ def _render_preferences(preferences: Preferences, errors: dict | None = None, sa
 @bp.get("/language/<any(en, fr):code>")
 def switch_language(code: str):
     """The header's language switch: a plain link, remembered with the member's preferences."""
-    save_preferences(dataclasses.replace(load_preferences(), language=code))
+    chosen = dataclasses.replace(load_preferences(), language=code)
+    save_preferences(chosen, remember=preferences_remembered())
     response = redirect(safe_next(request.args.get("next")), code=303)
     response.cache_control.no_store = True
     return response
@@ -135,9 +155,23 @@ def save_preferences_view():
     except InvalidPreferences as invalid:
         body = _render_preferences(load_preferences(), invalid.errors)
         return vary_on_htmx(member_response((body, 422)))
+    remember = request.form.get("remember") == "on"
+    discreet_before = load_preferences().discreet
     # The language comes from the header's switch, not from this form: keep it.
     chosen = dataclasses.replace(chosen, language=load_preferences().language)
-    save_preferences(chosen)
+    save_preferences(chosen, remember=remember)
     if wants_fragment():
-        return vary_on_htmx(member_response(_render_preferences(chosen, saved=True)))
+        body = _render_preferences(chosen, saved=True, remembered=remember and chosen != Preferences())
+        response = vary_on_htmx(member_response(body))
+        if chosen.discreet != discreet_before:
+            # The whole page (tab title, icon, header) changes: reload it in place, adding no history entry.
+            hx_trigger(response, {RELOAD_EVENT: url_for("pages.preferences", saved="1")})
+        return response
     return redirect(url_for("pages.preferences", saved="1"), code=303)
+
+
+@bp.post("/preferences/forget")
+def forget_preferences_view():
+    """Forget every stored preference, in this session and on this device."""
+    forget_preferences()
+    return redirect(url_for("pages.preferences", forgotten="1"), code=303)
