@@ -38,8 +38,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from qwir import assets, errors, security, tasks
+    from qwir import assets, discretion, errors, security, tasks
 
+    discretion.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     assets.init_app(app)

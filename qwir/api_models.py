@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from qwir.content_notes import CONTENT_NOTES, MAX_NOTE_TEXT, title_notes
 from qwir.tmdb.discovery import MOVIE_CERTIFICATIONS_US, TV_CERTIFICATIONS_US
 from qwir.validation import has_control_characters
 
@@ -33,6 +34,7 @@ LIST_SLUG_PATTERN = r"^[a-z0-9-]+-(series-)?spotlight-[0-9]+$"
 CERTIFICATIONS = MOVIE_CERTIFICATIONS_US + TV_CERTIFICATIONS_US
 
 MediaType = Literal["movie", "tv"]
+NoteSlug = Literal[tuple(note.slug for note in CONTENT_NOTES)]  # type: ignore[valid-type]
 Certification = Literal[CERTIFICATIONS]  # type: ignore[valid-type]
 
 
@@ -158,7 +160,7 @@ class ListQuery(Model):
     """Filters a member's preferences would set, for the list and random-pick reads."""
 
     max_certification: str | None = Field(default=None, description="Only titles rated at most this.")
-    avoid: list[str] = Field(default_factory=list, description="Topics to keep out; repeat for several.")
+    avoid: list[str] = Field(default_factory=list, description="Content notes to keep out (repeatable).")
 
 
 # ---------------------------------------------------------------- answers
@@ -237,6 +239,8 @@ class Title(Model):
     vote_average: float | None
     vote_count: int | None
     tmdb_url: str
+    content_notes: list[NoteSlug] = Field(description="Content notes the title carries (curators' and "
+                                                      "its TMDb keywords').")
 
     @classmethod
     def of(cls, item, poster_url: str | None) -> Title:
@@ -247,7 +251,32 @@ class Title(Model):
                    directors=list(item.directors or []),
                    cast=[str(member.get("name", "")) for member in item.cast or []],
                    imdb_id=item.imdb_id, vote_average=item.vote_average, vote_count=item.vote_count,
-                   tmdb_url=f"https://www.themoviedb.org/{item.media_type}/{item.tmdb_id}")
+                   tmdb_url=f"https://www.themoviedb.org/{item.media_type}/{item.tmdb_id}",
+                   content_notes=sorted(title_notes(item)))
+
+
+class TitleNotes(Model):
+    media_type: MediaType
+    tmdb_id: int
+    content_notes: list[NoteSlug] = Field(description="Every note the title carries: curators' and its "
+                                                      "TMDb keywords'.")
+    curated: list[NoteSlug] = Field(description="The notes curators attached.")
+    text: str = Field(description="The curators' short note, shown on the title page.")
+    updated_at: dt.datetime | None
+
+    @classmethod
+    def of(cls, item) -> TitleNotes:
+        curated = item.curated_notes
+        return cls(media_type=item.media_type, tmdb_id=item.tmdb_id, content_notes=sorted(title_notes(item)),
+                   curated=list(curated.notes) if curated else [], text=curated.text if curated else "",
+                   updated_at=_utc(curated.updated_at) if curated else None)
+
+
+class TitleNotesChange(Model):
+    """The curators' notes on a title, replacing the ones it had (TMDb keywords' notes stay)."""
+
+    notes: list[NoteSlug]
+    text: Annotated[Text, StringConstraints(strip_whitespace=True, max_length=MAX_NOTE_TEXT)] = ""
 
 
 class SpotlightList(Model):
@@ -358,5 +387,5 @@ def _utc(moment: dt.datetime | None) -> dt.datetime | None:
     return moment
 
 
-RESPONSE_MODELS = (Problem, TagList, Tag, SpotlightList, RandomPick, Sync, SpotlightHealth)
-REQUEST_MODELS = (NewTag, TagChanges, SyncRequest)
+RESPONSE_MODELS = (Problem, TagList, Tag, SpotlightList, RandomPick, Sync, SpotlightHealth, TitleNotes)
+REQUEST_MODELS = (NewTag, TagChanges, SyncRequest, TitleNotesChange)

@@ -17,6 +17,8 @@ from typing import Any
 from flask_babel import gettext, lazy_gettext
 from sqlalchemy import func, select
 
+from qwir import discretion
+from qwir.content_notes import title_notes
 from qwir.extensions import db
 from qwir.localized import genre_label
 from qwir.models import IdentityTag, MediaItem, MediaList, MediaListItem
@@ -174,6 +176,8 @@ class Title:
     release_date: dt.date | None
     adult: bool = False
     keyword_ids: frozenset[int] | None = None  # None: not known yet
+    keywords: list[dict[str, Any]] = field(default_factory=list)  # [{id, name}], for content notes
+    curated_notes: Any = None  # the notes curators attached, when a sync stored the title
     ratings: dict[str, dict[str, Any]] = field(default_factory=dict)  # country -> {"rating", "age"}
     certification: str | None = None  # a stored title's one rating, from before every country was kept
     certification_region: str | None = None
@@ -235,6 +239,8 @@ def fill_from_store(titles: Sequence[Title]) -> None:
             item = stored.get(title.tmdb_id) if title.media_type == media_type else None
             if item is not None:
                 title.keyword_ids = frozenset(item.keyword_ids)
+                title.keywords = list(item.keywords or [])
+                title.curated_notes = item.curated_notes
                 title.ratings = dict(item.ratings or {})
                 title.certification = item.certification
                 title.certification_region = item.certification_region
@@ -256,25 +262,28 @@ def hydrate_missing(client, titles: Sequence[Title]) -> None:
             hydrated = by_id.get(title.tmdb_id) if title.media_type == media_type else None
             if hydrated is not None:
                 title.keyword_ids = frozenset(int(k["id"]) for k in hydrated.details.keywords if "id" in k)
+                title.keywords = list(hydrated.details.keywords)
                 title.ratings = maturity.ratings_by_country(hydrated.details.certifications, ages)
                 title.adult = title.adult or hydrated.details.adult
 
 
 def passes(title: Title, preferences: Preferences, region: str) -> bool:
     """The same rules as the spotlights: never adult, within the cap in the member's region's
-    ratings, clear of avoided topics."""
+    ratings, free of explicit content and of the content notes they avoid."""
     if title.adult:
         return False
     rating = shown_rating(title, region)
     if not preferences.age_allowed(rating.age if rating else None):
         return False
-    blocked = preferences.avoided_keyword_ids | set(discovery.EXPLICIT_CONTENT_KEYWORD_IDS)
-    return not ((title.keyword_ids or frozenset()) & blocked)
+    if (title.keyword_ids or frozenset()) & set(discovery.EXPLICIT_CONTENT_KEYWORD_IDS):
+        return False
+    return preferences.allows_notes(title_notes(title))
 
 
 def _must_know_details(preferences: Preferences) -> bool:
-    """A member who avoids topics or caps maturity sees nothing whose keywords or rating we do not know."""
-    return bool(preferences.avoided_keyword_ids) or preferences.cap is not None
+    """A member who avoids content notes or caps maturity sees nothing whose keywords or rating we
+    do not know."""
+    return bool(preferences.avoid_topics) or preferences.cap is not None
 
 
 def screen(client, titles: Sequence[Title], preferences: Preferences, region: str) -> list[Title]:
@@ -458,6 +467,10 @@ def _stored_sorted(items: list[MediaItem], sort: str) -> list[MediaItem]:
 
 
 def planet_tag(slug: str) -> IdentityTag:
+    """The tag a planet URL names, by its slug or by its opaque id (`c3`), used while discreet."""
+    opaque = discretion.tag_from_opaque(slug)
+    if opaque is not None:
+        return opaque
     tag = db.session.scalar(select(IdentityTag).where(IdentityTag.slug == slug))
     if tag is None:
         raise UnknownPlanet(slug)

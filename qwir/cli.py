@@ -89,6 +89,7 @@ def bootstrap_command() -> None:
     upgrade()
     created, updated = seed_tags()
     click.echo(f"Database ready; identity tags: {len(created)} created, {len(updated)} updated.")
+    _resolve_note_keywords()
     _refresh_genres()
     featured = [t for t in _all_tags() if t.featured]
     stale = [job for job in _jobs(featured, None) if not _is_fresh(job)]
@@ -203,6 +204,23 @@ def _run_syncs(jobs: Sequence[SyncJob], *, limit: int | None, trigger: str) -> N
     if failures:
         raise click.ClickException(f"{len(failures)} of {len(jobs)} list syncs failed.")
     click.echo(f"Synced {len(jobs)} list{'s' if len(jobs) != 1 else ''}.")
+
+
+def _resolve_note_keywords() -> None:
+    """Resolve the content notes' keyword names to today's TMDb ids; a TMDb outage only warns."""
+    from qwir.title_notes import resolve_note_keywords
+    from qwir.tmdb.errors import TmdbError
+
+    try:
+        with _tmdb_client() as client:
+            found = resolve_note_keywords(client)
+    except TmdbError as error:
+        db.session.rollback()
+        message = redact(str(error), [current_app.config.get("TMDB_API_KEY") or ""])
+        click.echo(f"Content note keywords not resolved ({message}); stored titles are checked by name.",
+                   err=True)
+        return
+    click.echo(f"Content note keywords: {found} TMDb ids resolved by name.")
 
 
 def _print_health_warnings(tags: Sequence[IdentityTag]) -> None:

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from dotenv import load_dotenv
 
 DEFAULT_TMDB_BASE_URL = "https://api.themoviedb.org/3"
+DEFAULT_QUICK_EXIT_URL = "https://www.bbc.com/weather"
 
 
 class SettingsError(ValueError):
@@ -35,6 +36,13 @@ def _env_float(name: str, default: float) -> float:
     return _env_number(name, default, float)
 
 
+def _quick_exit_url() -> str:
+    url = os.environ.get("QWIR_QUICK_EXIT_URL", "").strip() or DEFAULT_QUICK_EXIT_URL
+    if not url.startswith(("https://", "http://")):
+        raise SettingsError(f"QWIR_QUICK_EXIT_URL must be an http(s) address, not {url!r}")
+    return url
+
+
 def _env_region(name: str, default: str) -> str:
     """A country code such as GB, upper-cased: TMDb matches regions case-sensitively."""
     raw = os.environ.get(name, "").strip()
@@ -56,6 +64,8 @@ def _env_languages(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
     if wrong:
         raise SettingsError(f"{name} must list two-letter language codes such as en,fr, not {wrong[0]!r}")
     return tuple(dict.fromkeys(["en", *codes]))
+
+
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
@@ -96,6 +106,8 @@ def settings_from_environment(instance_path: str) -> dict:
         # Interface languages that have a catalog, and the one used when a member states none.
         "QWIR_LOCALES": ("en", "fr"),
         "QWIR_DEFAULT_LOCALE": os.environ.get("QWIR_DEFAULT_LOCALE", "").strip().lower() or "en",
+        # Where "Quick exit" sends a member who must leave in a hurry: a harmless, everyday site.
+        "QWIR_QUICK_EXIT_URL": _quick_exit_url(),
         # Languages whose TMDb text (titles, overviews, taglines) each sync stores.
         "QWIR_LANGUAGES": _env_languages("QWIR_LANGUAGES", ("en", "fr")),
         # A curator's session ends after this long without a request, and this long after sign-in.

@@ -26,8 +26,8 @@ from flask import Flask, Response, current_app, g, request
 from werkzeug.datastructures import MultiDict
 
 from qwir.config import SettingsError
+from qwir.content_notes import NOTES_BY_SLUG
 from qwir.preferences import InvalidPreferences, Preferences, load_preferences, parse_preferences
-from qwir.safety_topics import TOPICS_BY_SLUG
 from qwir.urls import public_base_url
 
 # The request headers htmx 2 sends; a preflight must allow each of them.
@@ -109,5 +109,5 @@ def _avoided(args) -> list[str]:
     raw = args.getlist("avoid") if hasattr(args, "getlist") else [args.get("avoid")]
     topics = [part.strip() for item in raw for part in str(item).split(",") if part.strip()]
     if topics == ["all"]:
-        return sorted(TOPICS_BY_SLUG)
+        return sorted(NOTES_BY_SLUG)
     return [] if topics == ["none"] else topics

@@ -156,6 +156,10 @@ class MediaItem(db.Model):
     missing_since: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     tags: Mapped[list[IdentityTag]] = relationship(secondary=media_item_tags)
+    # Loaded with every item, since every member surface checks a title's notes before showing it.
+    curated_notes: Mapped[TitleNotes | None] = relationship(
+        back_populates="item", lazy="selectin", cascade="all, delete-orphan"
+    )
 
     @property
     def keyword_ids(self) -> set[int]:
@@ -341,3 +345,38 @@ class ApiToken(db.Model):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     curator: Mapped[Curator] = relationship(back_populates="tokens")
+
+
+class TitleNotes(db.Model):
+    """The content notes curators attached to a title, and their short free-text note; outlives syncs."""
+
+    __tablename__ = "title_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    media_item_id: Mapped[int] = mapped_column(
+        ForeignKey("media_items.id", ondelete="CASCADE"), unique=True
+    )
+    notes: Mapped[list[str]] = mapped_column(JSON, default=list)  # content note slugs
+    text: Mapped[str] = mapped_column(String(280), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    item: Mapped[MediaItem] = relationship(back_populates="curated_notes")
+
+
+class NoteAudit(db.Model):
+    """Who changed a title's content notes, from where, when, and what they were before and after."""
+
+    __tablename__ = "note_audits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    media_item_id: Mapped[int] = mapped_column(ForeignKey("media_items.id", ondelete="CASCADE"), index=True)
+    curator_id: Mapped[int | None] = mapped_column(ForeignKey("curators.id", ondelete="SET NULL"))
+    curator_email: Mapped[str] = mapped_column(String(254), default="")
+    source: Mapped[str] = mapped_column(String(16))  # "admin" or "api"
+    notes_before: Mapped[list[str]] = mapped_column(JSON, default=list)
+    notes_after: Mapped[list[str]] = mapped_column(JSON, default=list)
+    text_before: Mapped[str] = mapped_column(String(280), default="")
+    text_after: Mapped[str] = mapped_column(String(280), default="")
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+    item: Mapped[MediaItem] = relationship()

@@ -13,8 +13,8 @@ from typing import Any
 from pydantic.json_schema import models_json_schema
 
 from qwir import api_models
+from qwir.content_notes import CONTENT_NOTES
 from qwir.preferences import MATURITY_CAPS
-from qwir.safety_topics import SAFETY_TOPICS
 
 REF = "#/components/schemas/{model}"
 # Redoc draws with styles it injects at run time and searches in a worker it builds from a blob.
@@ -72,8 +72,8 @@ FILTER_PARAMETERS = [
      "description": "Only titles rated at most this (US scale; TV ratings map to the same rungs).",
      "schema": {"type": "string", "enum": [cap.slug.upper() for cap in MATURITY_CAPS]}},
     {"name": "avoid", "in": "query", "required": False, "explode": True, "style": "form",
-     "description": "Topics to keep out; repeat the parameter for several.",
-     "schema": {"type": "array", "items": {"type": "string", "enum": [t.slug for t in SAFETY_TOPICS]}}},
+     "description": "Content notes to keep out; repeat the parameter for several.",
+     "schema": {"type": "array", "items": {"type": "string", "enum": [n.slug for n in CONTENT_NOTES]}}},
 ]
 
 
@@ -133,6 +133,19 @@ def _paths() -> dict[str, Any]:
                             "schema": {"type": "integer", "minimum": 1, "maximum": api_models.MAX_ROW_ID}}],
             "get": {"operationId": "getSync", "summary": "The state of one sync", "security": BEARER,
                     "responses": {"200": _json(m.Sync, "The sync."), **CURATOR, "404": NOT_FOUND}},
+        },
+        "/api/v1/titles/{media_type}/{tmdb_id}/notes": {
+            "parameters": [{"name": "media_type", "in": "path", "required": True,
+                            "schema": {"type": "string", "enum": ["movie", "tv"]}},
+                           {"name": "tmdb_id", "in": "path", "required": True,
+                            "schema": {"type": "integer", "minimum": 1, "maximum": api_models.MAX_ROW_ID}}],
+            "get": {"operationId": "getTitleNotes", "summary": "A title's content notes",
+                    "responses": {"200": _json(m.TitleNotes, "The notes."), "404": NOT_FOUND}},
+            "put": {"operationId": "setTitleNotes", "security": BEARER,
+                    "summary": "Replace the curators' content notes on a title (audited)",
+                    "requestBody": _body(m.TitleNotesChange),
+                    "responses": {"200": _json(m.TitleNotes, "The title's notes now."), "400": BAD_REQUEST,
+                                  **CURATOR, "404": NOT_FOUND, "422": INVALID}},
         },
         "/api/v1/lists/{slug}": {
             "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}],

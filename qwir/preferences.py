@@ -1,21 +1,31 @@
-"""A member's safety and display preferences, kept in the signed session cookie (no account needed)."""
+"""A member's safety and display preferences, kept in signed cookies (no account needed).
+
+By default they live in the session cookie and end with the browser session. A member who asks
+to be remembered gets them in a separate signed cookie that lasts a year on this device; the
+session then holds nothing of them. "Forget everything" removes both.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from babel import Locale
-from flask import session
+from flask import after_this_request, current_app, g, request, session
 from flask_babel import lazy_gettext
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from qwir.safety_topics import TOPICS_BY_SLUG, avoided_keyword_ids
+from qwir.content_notes import NOTES_BY_SLUG
+from qwir.title_notes import note_keyword_ids
 from qwir.tmdb import maturity
 
 SESSION_KEY = "qwir_prefs"
+REMEMBER_COOKIE = "qwir_remember"
+REMEMBER_SECONDS = 365 * 24 * 60 * 60
+_REMEMBER_SALT = "qwir-remembered-preferences"
 INTERFACE_LANGUAGES = ("en", "fr")
 # Codes CLDR lists among territories that are no country a title is rated or sold in.
 NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "QO"})
@@ -52,7 +62,7 @@ class InvalidPreferences(ValueError):
 
 @dataclass(frozen=True)
 class Preferences:
-    """What a member chose: a maturity cap (None = no cap), topics to avoid, discreet mode."""
+    """What a member chose: a maturity cap (None = no cap), content notes to avoid, discreet mode."""
 
     max_maturity: str | None = None
     avoid_topics: frozenset[str] = field(default_factory=frozenset)
@@ -67,7 +77,12 @@ class Preferences:
 
     @property
     def avoided_keyword_ids(self) -> frozenset[int]:
-        return avoided_keyword_ids(self.avoid_topics)
+        """The avoided notes' TMDb keyword ids (resolved by name), for queries sent to TMDb."""
+        return note_keyword_ids(self.avoid_topics)
+
+    def allows_notes(self, title_notes: Iterable[str]) -> bool:
+        """May a title carrying these content notes be shown? Every surface asks this one question."""
+        return self.avoid_topics.isdisjoint(title_notes)
 
     @property
     def is_default(self) -> bool:
@@ -111,7 +126,7 @@ def parse_preferences(values: Mapping[str, object]) -> Preferences:
     elif cap not in CAPS_BY_SLUG:
         errors["max_maturity"] = str(lazy_gettext("Choose one of the listed maturity caps."))
     topics = _listed(values, "avoid")
-    unknown = sorted(t for t in topics if t not in TOPICS_BY_SLUG)
+    unknown = sorted(t for t in topics if t not in NOTES_BY_SLUG)
     if unknown:
         errors["avoid"] = str(lazy_gettext("Unknown topic: %(topics)s", topics=", ".join(unknown)))
     discreet = _switch(values, "discreet", errors, lazy_gettext("Discreet mode is either on or off."))
@@ -161,8 +176,19 @@ def _listed(values: Mapping[str, object], name: str) -> list[str]:
 
 
 def load_preferences() -> Preferences:
-    """The current member's preferences; anything stale or malformed in the cookie falls back to defaults."""
-    stored = session.get(SESSION_KEY)
+    """The current member's preferences: this session's, else the remembered ones, else defaults.
+
+    Anything stale or malformed in a cookie falls back to defaults.
+    """
+    if "qwir_preferences" not in g:
+        stored = session.get(SESSION_KEY)
+        if not isinstance(stored, dict):
+            stored = _remembered_values()
+        g.qwir_preferences = _parsed_or_default(stored)
+    return g.qwir_preferences
+
+
+def _parsed_or_default(stored: object) -> Preferences:
     if not isinstance(stored, dict):
         return Preferences()
     try:
@@ -171,8 +197,68 @@ def load_preferences() -> Preferences:
         return Preferences()
 
 
-def save_preferences(preferences: Preferences) -> None:
-    if preferences == Preferences():
+def preferences_remembered() -> bool:
+    """Does this device hold a valid "remember" cookie?"""
+    return _remembered_values() is not None
+
+
+def save_preferences(preferences: Preferences, *, remember: bool = False) -> None:
+    """Keep the preferences for this session, or for a year on this device when asked to remember."""
+    g.qwir_preferences = preferences
+    # The language and the country count here too: a member who chose only those keeps them.
+    nothing_chosen = preferences == Preferences()
+    if remember and not nothing_chosen:
+        session.pop(SESSION_KEY, None)
+        encoded = _serializer().dumps(preferences.as_dict())
+        after_this_request(lambda response: _set_remember_cookie(response, encoded))
+        return
+    _drop_remember_cookie()
+    if nothing_chosen:
         session.pop(SESSION_KEY, None)
     else:
         session[SESSION_KEY] = preferences.as_dict()
+
+
+def forget_preferences() -> None:
+    """Remove every stored preference: the session's and the remembered cookie."""
+    g.qwir_preferences = Preferences()
+    session.pop(SESSION_KEY, None)
+    _drop_remember_cookie()
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=_REMEMBER_SALT)
+
+
+def _remembered_values() -> dict | None:
+    raw = request.cookies.get(REMEMBER_COOKIE)
+    if not raw:
+        return None
+    try:
+        values = _serializer().loads(raw, max_age=REMEMBER_SECONDS)
+    except BadSignature:
+        return None
+    return values if isinstance(values, dict) else None
+
+
+def _cookie_secure() -> bool:
+    return bool(current_app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
+
+
+def _set_remember_cookie(response, encoded: str):
+    response.set_cookie(
+        REMEMBER_COOKIE, encoded, max_age=REMEMBER_SECONDS, httponly=True, samesite="Lax",
+        secure=_cookie_secure(),
+    )
+    return response
+
+
+def _drop_remember_cookie() -> None:
+    if REMEMBER_COOKIE not in request.cookies:
+        return
+
+    def drop(response):
+        response.delete_cookie(REMEMBER_COOKIE, httponly=True, samesite="Lax", secure=_cookie_secure())
+        return response
+
+    after_this_request(drop)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from qwir import widgets
+from qwir import discretion, widgets
 from qwir.extensions import db
 from qwir.models import IdentityTag, MediaItem, MediaList, MediaListItem
 from qwir.preferences import Preferences
@@ -24,7 +24,8 @@ def stored_spotlight(slug: str, preferences: Preferences, *, size: int) -> Carou
 
     Feeds, embeds, oEmbed and share cards are fetched by machines: they must not start syncs.
     """
-    if db.session.scalar(select(MediaList.id).where(MediaList.slug == slug)) is None:
+    stored_slug = discretion.list_slug_from_opaque(slug) or slug
+    if db.session.scalar(select(MediaList.id).where(MediaList.slug == stored_slug)) is None:
         raise widgets.NotFound(f"No spotlight list called {slug!r} yet.")
     return widgets.carousel(slug, preferences, size=size)
 

@@ -18,10 +18,10 @@ from flask_babel import gettext
 from sqlalchemy import select
 
 from qwir import browse, widgets
+from qwir.content_notes import ContentNote, in_panel_order, notes_from_keywords, title_notes
 from qwir.extensions import db
-from qwir.models import IdentityTag
+from qwir.models import IdentityTag, MediaItem
 from qwir.preferences import Preferences
-from qwir.safety_topics import SAFETY_TOPICS, SafetyTopic, topics_touched
 from qwir.tmdb import discovery, maturity
 from qwir.tmdb.client import MOVIE_APPEND, TV_APPEND
 from qwir.tmdb.errors import TmdbError, TmdbNotFoundError, TmdbValidationError
@@ -35,7 +35,6 @@ RECOMMENDATIONS_CHECKED = 12  # bounds the hydration a cold page may need
 # Embeds that set no cookies until played, and the shape of each site's video keys.
 VIDEO_HOSTS = {"YouTube": "https://www.youtube-nocookie.com", "Vimeo": "https://player.vimeo.com"}
 VIDEO_KEYS = {"YouTube": re.compile(r"[A-Za-z0-9_-]{6,32}"), "Vimeo": re.compile(r"\d{1,12}")}
-ALL_TOPICS = tuple(topic.slug for topic in SAFETY_TOPICS)
 
 
 class TitleUnavailable(LookupError):
@@ -94,18 +93,21 @@ class TitlePage:
     region: str
     rating: widgets.ShownRating | None
     providers: dict
-    avoided_topics: list[SafetyTopic]
-    content_notes: list[SafetyTopic]
+    notes: list[ContentNote]
+    avoided_topics: list[ContentNote]
     above_cap: bool
     seasons: list[dict] = field(default_factory=list)
     trailer: Trailer | None = None
     more_like_this: list[browse.Title] = field(default_factory=list)
     stored: bool = False
+    shown_once: bool = False
+    note_text: str = ""  # a curator's own words about the title, when a sync stored it
 
     @property
     def withheld(self) -> bool:
-        """True when the member's preferences keep this title's poster and details out of sight."""
-        return bool(self.avoided_topics) or self.above_cap
+        """True when the member's preferences keep this title's poster and details out of sight,
+        unless they asked to see it this once."""
+        return (bool(self.avoided_topics) or self.above_cap) and not self.shown_once
 
     @property
     def genre_planet(self) -> IdentityTag | None:
@@ -126,23 +128,32 @@ def _fetch(client, media_type: str, tmdb_id: int) -> dict:
     return fetch(tmdb_id, append=TITLE_APPEND[media_type])
 
 
-def title_page(client, media_type: str, tmdb_id: int, preferences: Preferences, *, region: str) -> TitlePage:
-    """Any title TMDb knows; NotFound for unknown ids and adult titles, stored facts when TMDb is down."""
+def title_page(client, media_type: str, tmdb_id: int, preferences: Preferences, *, region: str,
+               show_once: bool = False) -> TitlePage:
+    """Any title TMDb knows; NotFound for unknown ids and adult titles, stored facts when TMDb is down.
+
+    `show_once` shows a title the preferences withhold, for this one answer: never remembered.
+    """
     try:
         payload = _fetch(client, media_type, tmdb_id)
     except TmdbValidationError:
         raise widgets.NotFound(gettext("No title with TMDb id %(id)d.", id=tmdb_id)) from None
     except TmdbNotFoundError:
         # TMDb dropped it (or never had it): what a sync stored may still be shown, else a 404.
-        return _stored_page(media_type, tmdb_id, preferences, region, missing=True)
+        return _stored_page(media_type, tmdb_id, preferences, region, show_once, missing=True)
     except TmdbError:
-        return _stored_page(media_type, tmdb_id, preferences, region)
+        return _stored_page(media_type, tmdb_id, preferences, region, show_once)
     details = normalize_details(media_type, payload, region=region)
     if details.adult:
         raise widgets.NotFound(gettext("No title with TMDb id %(id)d.", id=tmdb_id))
     keyword_ids = {int(keyword["id"]) for keyword in details.keywords if "id" in keyword}
     rating = _rating(client, media_type, details.certifications, region)
     regional = details.providers.get(region)
+    stored = _stored_item(media_type, tmdb_id)
+    curated = stored.curated_notes if stored is not None else None
+    notes = notes_from_keywords(details.keywords)
+    if stored is not None:
+        notes |= title_notes(stored)
     return TitlePage(
         # Cast as plain mappings, the shape stored titles have, so every reader takes either.
         item=dataclasses.replace(details, cast=[dataclasses.asdict(member) for member in details.cast]),
@@ -150,9 +161,11 @@ def title_page(client, media_type: str, tmdb_id: int, preferences: Preferences, 
         region=region,
         rating=rating,
         providers=dataclasses.asdict(regional) if regional else {},
-        avoided_topics=topics_touched(keyword_ids, preferences.avoid_topics),
-        content_notes=topics_touched(keyword_ids, ALL_TOPICS),
+        notes=in_panel_order(notes),
+        avoided_topics=in_panel_order(notes & preferences.avoid_topics),
         above_cap=not preferences.age_allowed(rating.age if rating else None),
+        shown_once=show_once,
+        note_text=curated.text if curated else "",
         seasons=_seasons(payload),
         trailer=official_trailer(payload.get("videos")),
         more_like_this=_more_like_this(client, payload, media_type, preferences, region),
@@ -170,18 +183,25 @@ def _rating(client, media_type: str, certifications: dict[str, str],
     return widgets.ShownRating(country, rating["rating"], rating.get("age"))
 
 
-def _stored_page(media_type: str, tmdb_id: int, preferences: Preferences, region: str, *,
-                 missing: bool = False) -> TitlePage:
+def _stored_item(media_type: str, tmdb_id: int) -> MediaItem | None:
+    """The title as a sync stored it, for the notes curators attached to it."""
+    return db.session.scalar(
+        select(MediaItem).where(MediaItem.media_type == media_type, MediaItem.tmdb_id == tmdb_id)
+    )
+
+
+def _stored_page(media_type: str, tmdb_id: int, preferences: Preferences, region: str, show_once: bool,
+                 *, missing: bool = False) -> TitlePage:
     try:
-        view = widgets.title_details(media_type, tmdb_id, preferences, region=region)
+        view = widgets.title_details(media_type, tmdb_id, preferences, region=region, show_once=show_once)
     except widgets.NotFound:
         if missing:
             raise
         raise TitleUnavailable(gettext("TMDb is not answering for this title right now.")) from None
     return TitlePage(
         item=view.item, tags=view.tags, region=region, rating=view.rating, providers=view.providers,
-        avoided_topics=view.avoided_topics, content_notes=topics_touched(view.item.keyword_ids, ALL_TOPICS),
-        above_cap=view.above_cap, stored=not missing,
+        notes=view.notes, avoided_topics=view.avoided_topics, above_cap=view.above_cap, stored=not missing,
+        shown_once=show_once, note_text=view.note_text,
     )
 
 

@@ -20,12 +20,13 @@ from flask_babel import gettext, lazy_gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from qwir import discretion
+from qwir.content_notes import ContentNote, in_panel_order, title_notes
 from qwir.extensions import db
 from qwir.i18n import locale_and_region, member_region
 from qwir.localized import genre_label, spotlight_title
 from qwir.models import IdentityTag, ListOverride, MediaItem, MediaList, MediaListItem, SyncAudit
 from qwir.preferences import Preferences
-from qwir.safety_topics import SafetyTopic, topics_touched
 from qwir.tmdb import maturity
 from qwir.tmdb.normalize import web_link
 from qwir.validation import whole_number
@@ -114,12 +115,12 @@ def rating_allowed(item: MediaItem, preferences: Preferences, region: str) -> bo
 
 
 def is_visible(item: MediaItem, preferences: Preferences, region: str) -> bool:
-    """Adult titles never; otherwise within the member's maturity cap and clear of avoided topics."""
+    """Adult titles never; otherwise within the member's maturity cap and clear of avoided content notes."""
     if item.adult:
         return False
     if not rating_allowed(item, preferences, region):
         return False
-    return not (item.keyword_ids & preferences.avoided_keyword_ids)
+    return preferences.allows_notes(title_notes(item))
 
 
 def visible_items(items: Iterable[MediaItem], preferences: Preferences) -> list[MediaItem]:
@@ -219,7 +220,11 @@ def _recently_failed(tag: IdentityTag, media_type: str) -> bool:
 
 
 def _list_or_pending(slug: str) -> MediaList | tuple[IdentityTag, str]:
-    """The stored list; else, for a known tag, queue its first sync and report it as pending."""
+    """The stored list; else, for a known tag, queue its first sync and report it as pending.
+
+    `slug` is the list's own slug or its opaque id (`c3`, `c3-series`), used while discreet.
+    """
+    slug = discretion.list_slug_from_opaque(slug) or slug
     media_list = _list_by_slug(slug)
     if media_list is not None:
         return media_list
@@ -295,7 +300,7 @@ def carousel(slug: str, preferences: Preferences, *, size: int = CAROUSEL_SIZE) 
         media_type=found.media_type,
         generated_at=found.generated_at,
         etag=_etag(
-            "carousel", _list_versions([found]), found.tag.updated_at, preferences.fingerprint(), size
+            "carousel", slug, _list_versions([found]), found.tag.updated_at, preferences.fingerprint(), size
         ),
         source=found,
         preferences=preferences,
@@ -328,6 +333,7 @@ class FeedShelf:
     slug: str
     title: str
     media_type: str
+    tag: IdentityTag | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -367,7 +373,8 @@ def _shelves(tag: IdentityTag, held_back: frozenset[int] = frozenset()) -> list[
         if media_list is not None and media_list.id in held_back:
             continue
         if media_list is not None or wanted:
-            shelves.append(FeedShelf(tag.list_slug(media_type), spotlight_title(tag, media_type), media_type))
+            title = spotlight_title(tag, media_type)
+            shelves.append(FeedShelf(tag.list_slug(media_type), title, media_type, tag))
     return shelves
 
 
@@ -470,6 +477,10 @@ class Planet:
 
 
 def _tag_by_slug(slug: str) -> IdentityTag:
+    """The tag a planet URL names, by its slug or by its opaque id (`c3`), used while discreet."""
+    opaque = discretion.tag_from_opaque(slug)
+    if opaque is not None:
+        return opaque
     tag = db.session.scalar(
         select(IdentityTag).where(IdentityTag.slug == slug).options(selectinload(IdentityTag.lists))
     )
@@ -538,7 +549,7 @@ def planet(slug: str, preferences: Preferences) -> Planet:
         formats=_format_facets(pool),
         genre_shelves=_genre_shelves(pool, _genre_facets(pool), in_spotlights),
         generated_at=max(generated, default=None),
-        etag=_etag("planet", tag.id, tag.updated_at, versions, preferences.fingerprint()),
+        etag=_etag("planet", slug, tag.id, tag.updated_at, versions, preferences.fingerprint()),
     )
 
 
@@ -552,14 +563,21 @@ class TitleView:
     region: str
     rating: ShownRating | None
     providers: dict
-    avoided_topics: list[SafetyTopic]
+    notes: list[ContentNote]
+    avoided_topics: list[ContentNote]
     above_cap: bool
     etag: str
+    shown_once: bool = False
 
     @property
     def withheld(self) -> bool:
-        """True when the member's preferences keep this title's poster and details out of sight."""
-        return bool(self.avoided_topics) or self.above_cap
+        """True when the member's preferences keep this title's poster and details out of sight,
+        unless they asked to see it this once."""
+        return (bool(self.avoided_topics) or self.above_cap) and not self.shown_once
+
+    @property
+    def note_text(self) -> str:
+        return self.item.curated_notes.text if self.item.curated_notes else ""
 
     @property
     def tmdb_url(self) -> str:
@@ -570,8 +588,13 @@ class TitleView:
         return f"https://www.imdb.com/title/{self.item.imdb_id}/" if self.item.imdb_id else None
 
 
-def title_details(media_type: str, tmdb_id: int, preferences: Preferences, *, region: str) -> TitleView:
-    """One title with its tags and where to watch it in `region`; adult titles do not exist here."""
+def title_details(
+    media_type: str, tmdb_id: int, preferences: Preferences, *, region: str, show_once: bool = False
+) -> TitleView:
+    """One title with its tags, notes and where to watch it in `region`; adult titles do not exist here.
+
+    `show_once` shows a title the preferences withhold, for this one answer: never remembered.
+    """
     item = db.session.scalar(
         select(MediaItem)
         .where(MediaItem.media_type == media_type, MediaItem.tmdb_id == tmdb_id)
@@ -583,6 +606,8 @@ def title_details(media_type: str, tmdb_id: int, preferences: Preferences, *, re
     if providers:
         # Rows stored before links were checked at sync time may still hold a javascript: link.
         providers = {**providers, "link": web_link(providers.get("link"))}
+    notes = title_notes(item)
+    curated_at = item.curated_notes.updated_at if item.curated_notes else None
     rating = shown_rating(item, region)
     return TitleView(
         item=item,
@@ -590,7 +615,11 @@ def title_details(media_type: str, tmdb_id: int, preferences: Preferences, *, re
         region=region,
         rating=rating,
         providers=providers,
-        avoided_topics=topics_touched(item.keyword_ids, preferences.avoid_topics),
+        notes=in_panel_order(notes),
+        avoided_topics=in_panel_order(notes & preferences.avoid_topics),
         above_cap=not preferences.age_allowed(rating.age if rating else None),
-        etag=_etag("title", item.id, item.fetched_at, region, preferences.fingerprint()),
+        etag=_etag(
+            "title", item.id, item.fetched_at, curated_at, region, preferences.fingerprint(), show_once
+        ),
+        shown_once=show_once,
     )

@@ -17,7 +17,8 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from qwir import catalog, curation, curators, spotlight_health, tasks
+from qwir import catalog, curation, curators, spotlight_health, tasks, title_notes
+from qwir.content_notes import CONTENT_NOTES, notes_from_keywords
 from qwir.extensions import cache, db, login_manager
 from qwir.htmx import hx_redirect, hx_trigger, vary_on_htmx, wants_fragment
 from qwir.models import SYNC_STATUSES, MediaItem, SyncAudit
@@ -41,7 +42,11 @@ def require_curator():
 
 @bp.context_processor
 def admin_choices():
-    return {"certifications": curation.CERTIFICATIONS}
+    return {
+        "certifications": curation.CERTIFICATIONS,
+        "content_notes": CONTENT_NOTES,
+        "notes_from_keywords": notes_from_keywords,
+    }
 
 
 def _tag_or_404(slug: str):
@@ -297,6 +302,26 @@ def keep_excluded(slug: str, tmdb_id: int):
     with contextlib.suppress(tasks.SyncAlreadyRunning):
         tasks.queue_sync(media_list.tag, media_type=media_list.media_type, trigger="admin")
     return _navigate(url_for("admin.health", slug=media_list.tag.slug))
+
+
+@bp.post(f"/lists/<slug>/items/<{ROW_ID}:item_id>/notes")
+def notes(slug: str, item_id: int):
+    """Set a title's content notes and short note (everywhere it appears, not only in this list)."""
+    media_list, item = _list_and_item(slug, item_id)
+    try:
+        chosen, text = title_notes.parse_notes(request.form)
+    except title_notes.InvalidNotes as invalid:
+        problems = "; ".join(invalid.errors.values())
+        message = _("Notes for %(title)s: %(errors)s", title=item.title, errors=problems)
+        return _answer_panel(media_list.tag, media_list.media_type, 422, error=message)
+    title_notes.set_title_notes(item, chosen, text, curator=_curator(), source="admin")
+    return _answer_panel(media_list.tag, media_list.media_type)
+
+
+@bp.get("/notes")
+def note_audits():
+    """Who changed which title's content notes, and when: the latest changes first."""
+    return render_template("admin/note_audits.html", audits=title_notes.note_audits())
 
 
 # ---------------------------------------------------------------- audits and cache

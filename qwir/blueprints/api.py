@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, g, render_template, request, url_for
 from flask_babel import gettext
 from pydantic import BaseModel, ValidationError
 
-from qwir import api_models, curation, curators, spotlight_health, tasks, widgets
+from qwir import api_models, curation, curators, spotlight_health, tasks, title_notes, widgets
 from qwir.errors import problem
 from qwir.extensions import csrf, db
 from qwir.models import MEDIA_TYPES, SyncAudit
@@ -205,7 +205,8 @@ def _from_live_tmdb(tag, list_slug: str) -> bool:
 
 def _spotlight_list(found) -> api_models.SpotlightList:
     return api_models.SpotlightList(
-        slug=found.slug, title=found.title, tag=found.tag.slug, media_type=found.media_type,
+        slug=found.tag.list_slug(found.media_type), title=found.title, tag=found.tag.slug,
+        media_type=found.media_type,
         generated_at=api_models._utc(found.generated_at), filtered_out=found.filtered_out,
         items=_titles(found.items, _from_live_tmdb(found.tag, found.slug)))
 
@@ -227,7 +228,35 @@ def random_pick(slug: str):
     return _json(api_models.RandomPick(tag=tag.slug, list=pick.slug, item=title))
 
 
+def _title_or_404(media_type: str, tmdb_id: int):
+    known = media_type in MEDIA_TYPES and tmdb_id <= MAX_ROW_ID
+    item = title_notes.find_title(media_type, tmdb_id) if known else None
+    if item is None or item.adult:
+        raise ApiProblem(404, "Not Found", f"No {media_type} with TMDb id {tmdb_id}.")
+    return item
+
+
+@bp.get("/titles/<media_type>/<int:tmdb_id>/notes")
+def get_title_notes(media_type: str, tmdb_id: int):
+    """A title's content notes: from its TMDb keywords and from curators."""
+    return _json(api_models.TitleNotes.of(_title_or_404(media_type, tmdb_id)))
+
+
 # ---------------------------------------------------------------- curator writes
+
+
+@bp.put("/titles/<media_type>/<int:tmdb_id>/notes")
+def put_title_notes(media_type: str, tmdb_id: int):
+    """Replace the curators' content notes and short note on a title (curators only); audited."""
+    curator = require_curator_token()
+    item = _title_or_404(media_type, tmdb_id)
+    try:
+        change = api_models.TitleNotesChange.model_validate(_json_object())
+    except ValidationError as invalid:
+        raise _invalid_body(invalid) from None
+    notes, text = title_notes.parse_notes(change.model_dump())  # in vocabulary order
+    title_notes.set_title_notes(item, notes, text, curator=curator, source="api")
+    return _json(api_models.TitleNotes.of(item))
 
 
 @bp.post("/tags")
@@ -273,6 +302,11 @@ def start_sync(slug: str):
     return _json(api_models.Sync.of(audit), 202, {"Location": url_for("api.get_sync", audit_id=audit.id)})
 
 
+def _invalid_body(invalid: ValidationError) -> ApiProblem:
+    return ApiProblem(422, "Unprocessable Content", gettext("The request body is not valid."),
+                      errors={str(e["loc"][0]) if e["loc"] else "body": e["msg"] for e in invalid.errors()})
+
+
 def _sync_media_type(tag) -> str:
     body = request.get_json(silent=True) if request.content_length else {}
     if not isinstance(body, dict):
@@ -280,9 +314,7 @@ def _sync_media_type(tag) -> str:
     try:
         wanted = api_models.SyncRequest.model_validate(body).media_type
     except ValidationError as invalid:
-        raise ApiProblem(422, "Unprocessable Content", gettext("The request body is not valid."),
-                         errors={str(e["loc"][0]) if e["loc"] else "body": e["msg"] for e in invalid.errors()}
-                         ) from None
+        raise _invalid_body(invalid) from None
     media_type = wanted or ("movie" if "movie" in (tag.media_types or []) else "tv")
     if media_type not in (tag.media_types or []):
         detail = gettext("%(tag)s has no %(kind)s list.", tag=tag.name, kind=repr(media_type))

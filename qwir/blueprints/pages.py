@@ -8,10 +8,11 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_babel import get_locale
 from werkzeug.exceptions import BadRequest, NotFound, ServiceUnavailable
 
-from qwir import browse, titles, widgets
+from qwir import browse, discretion, titles, widgets
 from qwir.blueprints.catalog import tmdb_client
+from qwir.content_notes import CONTENT_NOTES
 from qwir.errors import handle_http_error, wants_json
-from qwir.htmx import vary_on_htmx, wants_fragment
+from qwir.htmx import hx_trigger, vary_on_htmx, wants_fragment
 from qwir.i18n import member_region, safe_next, vary_on_language
 from qwir.localized import page_language
 from qwir.memo import memoized
@@ -19,17 +20,21 @@ from qwir.preferences import (
     MATURITY_CAPS,
     InvalidPreferences,
     Preferences,
+    forget_preferences,
     load_preferences,
     parse_preferences,
+    preferences_remembered,
     region_choices,
     save_preferences,
 )
-from qwir.safety_topics import SAFETY_TOPICS
 from qwir.security import DEFAULT_CSP, content_security_policy
 from qwir.tmdb_wiring import tmdb_source
 from qwir.validation import ROW_ID
 
 bp = Blueprint("pages", __name__)
+
+# static/js/qwir.js answers this event by replacing the page with the URL it carries.
+RELOAD_EVENT = "qwir:reload"
 
 
 @bp.app_context_processor
@@ -93,10 +98,14 @@ def signin():
 def planet(slug: str):
     """One identity's planet: its curated top, then a browse of everything TMDb knows for it.
 
-    htmx filter, sort and page requests get only the browse section.
+    htmx filter, sort and page requests get only the browse section. While discreet mode is on, an
+    address with an identity word in it (a bookmark) gives way to the opaque one.
     """
     query = browse.parse_browse_query(request.args)
     preferences = load_preferences()
+    opaque = discretion.opaque_tag_id(browse.planet_tag(slug))
+    if preferences.discreet and slug != opaque and not wants_fragment():
+        return redirect(url_for("pages.planet", slug=opaque, **request.args), code=303)
     found = browse.browse(tmdb_client(), slug, query, preferences, region=member_region(),
                           language=page_language())
     if wants_fragment():
@@ -116,8 +125,14 @@ def _tagged(response):
 @bp.get(f"/titles/<any(movie, tv):media_type>/<{ROW_ID}:tmdb_id>")
 @memoized
 def title(media_type: str, tmdb_id: int):
-    """Any title TMDb knows: facts, cast, seasons, where to watch, identities, more like it, a trailer."""
-    found = titles.title_page(tmdb_client(), media_type, tmdb_id, load_preferences(), region=member_region())
+    """Any title TMDb knows: facts, cast, seasons, content notes, where to watch, identities, more
+    like it, a trailer.
+
+    `?show=once` shows a title the member's preferences withhold, for this page view only.
+    """
+    show_once = request.args.get("show") == "once"
+    found = titles.title_page(tmdb_client(), media_type, tmdb_id, load_preferences(), region=member_region(),
+                              show_once=show_once)
     response = member_response(render_template("titles/title.html", view=found))
     if found.trailer is not None and not found.withheld:
         # The trailer's frame may load from its own host, and from nowhere else.
@@ -133,15 +148,19 @@ def title_unavailable(error: titles.TitleUnavailable):
 bp.register_error_handler(titles.TitleUnavailable, title_unavailable)
 
 
-def _render_preferences(preferences: Preferences, errors: dict | None = None, saved: bool = False) -> str:
+def _render_preferences(
+    preferences: Preferences, errors: dict | None = None, saved: bool = False, remembered: bool | None = None
+) -> str:
     template = "pages/_preferences_form.html" if wants_fragment() else "pages/preferences.html"
     return render_template(
         template,
         form_preferences=preferences,
+        remembered=preferences_remembered() if remembered is None else remembered,
+        forgotten=request.args.get("forgotten") == "1",
         caps=MATURITY_CAPS,
         regions=region_choices(str(get_locale())),
         member_region=member_region(),
-        topics=SAFETY_TOPICS,
+        topics=CONTENT_NOTES,
         errors=errors or {},
         saved=saved,
     )
@@ -150,7 +169,8 @@ def _render_preferences(preferences: Preferences, errors: dict | None = None, sa
 @bp.get("/language/<any(en, fr):code>")
 def switch_language(code: str):
     """The header's language switch: a plain link, remembered with the member's preferences."""
-    save_preferences(dataclasses.replace(load_preferences(), language=code))
+    chosen = dataclasses.replace(load_preferences(), language=code)
+    save_preferences(chosen, remember=preferences_remembered())
     response = redirect(safe_next(request.args.get("next")), code=303)
     response.cache_control.no_store = True
     return response
@@ -171,9 +191,23 @@ def save_preferences_view():
     except InvalidPreferences as invalid:
         body = _render_preferences(load_preferences(), invalid.errors)
         return vary_on_htmx(member_response((body, 422)))
+    remember = request.form.get("remember") == "on"
+    discreet_before = load_preferences().discreet
     # The language comes from the header's switch, not from this form: keep it.
     chosen = dataclasses.replace(chosen, language=load_preferences().language)
-    save_preferences(chosen)
+    save_preferences(chosen, remember=remember)
     if wants_fragment():
-        return vary_on_htmx(member_response(_render_preferences(chosen, saved=True)))
+        body = _render_preferences(chosen, saved=True, remembered=remember and chosen != Preferences())
+        response = vary_on_htmx(member_response(body))
+        if chosen.discreet != discreet_before:
+            # The whole page (tab title, icon, header) changes: reload it in place, adding no history entry.
+            hx_trigger(response, {RELOAD_EVENT: url_for("pages.preferences", saved="1")})
+        return response
     return redirect(url_for("pages.preferences", saved="1"), code=303)
+
+
+@bp.post("/preferences/forget")
+def forget_preferences_view():
+    """Forget every stored preference, in this session and on this device."""
+    forget_preferences()
+    return redirect(url_for("pages.preferences", forgotten="1"), code=303)

@@ -8,11 +8,21 @@ from collections.abc import Callable
 from functools import partial
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import force_locale, get_locale
 from werkzeug.exceptions import HTTPException
 
-from qwir import share_cards, spotlights, widgets
+from qwir import discretion, share_cards, spotlights, widgets
 from qwir.blueprints.pages import bad_query, member_response, not_found
 from qwir.extensions import cache
 from qwir.htmx import conditional
@@ -47,6 +57,10 @@ def spotlight(slug: str):
     Like the feed's carousels, a known spotlight not yet synced queues its first sync and says so.
     """
     found = widgets.carousel(slug, load_preferences(), size=WHOLE_LIST)
+    opaque = discretion.opaque_list_id(found.tag, found.media_type)
+    if load_preferences().discreet and slug != opaque:
+        # An address with an identity word in it (a bookmark) gives way to the opaque one.
+        return redirect(url_for("sharing.spotlight", slug=opaque), code=303)
     render = partial(render_template, "spotlights/spotlight.html", spotlight=found, region=member_region())
     if found.pending:
         response = member_response(render())

@@ -18,12 +18,14 @@
     });
   }
 
-  // Discreet mode keeps posters blurred until the member asks to see them.
-  function togglePosters(button) {
-    var revealed = document.body.classList.toggle("posters-revealed");
-    button.setAttribute("aria-pressed", revealed ? "true" : "false");
-    // The labels come from the page, in the member's language.
-    button.textContent = revealed ? button.dataset.hideLabel : button.dataset.showLabel;
+  // Discreet mode keeps posters blurred, and titles that name an identity masked, until the member
+  // reveals them. What was revealed is remembered in this tab's session storage only.
+  var discreet = document.body.classList.contains("discreet");
+  var REVEALED_KEY = "qwir-revealed";
+  var POSTERS_KEY = "qwir-posters-shown";
+
+  function stored(key) {
+    try { return sessionStorage.getItem(key); } catch (ignored) { return null; }
   }
 
   // The trailer facade: nothing loads from the video host until the member presses play.
@@ -38,6 +40,119 @@
     holder.replaceChildren(frame);
     frame.focus();
   }
+
+  function store(key, value) {
+    try { sessionStorage.setItem(key, value); } catch (ignored) { /* storage may be disabled */ }
+  }
+
+  function revealedKeys() {
+    try { return JSON.parse(stored(REVEALED_KEY) || "[]"); } catch (ignored) { return []; }
+  }
+
+  function showPosters(button, shown) {
+    document.body.classList.toggle("posters-revealed", shown);
+    button.setAttribute("aria-pressed", shown ? "true" : "false");
+    button.textContent = shown ? button.getAttribute("data-hide-label") : button.getAttribute("data-show-label");
+  }
+
+  function togglePosters(button) {
+    var shown = !document.body.classList.contains("posters-revealed");
+    showPosters(button, shown);
+    store(POSTERS_KEY, shown ? "1" : "");
+  }
+
+  function templateText(element, selector) {
+    var template = element.querySelector(selector);
+    return template ? template.content.textContent : null;
+  }
+
+  // Unmask one title everywhere in `scope`: its posters, their alt text and the masked names.
+  function revealIn(scope, key) {
+    scope.querySelectorAll('[data-reveal-key="' + key + '"]').forEach(function (poster) {
+      poster.classList.add("is-revealed");
+      var alt = templateText(poster, "template[data-alt]");
+      var image = poster.querySelector("img");
+      if (alt && image) image.alt = alt;
+    });
+    scope.querySelectorAll('[data-masked-title="' + key + '"]').forEach(function (name) {
+      var text = templateText(name, "template");
+      if (text !== null) name.textContent = text;
+      name.removeAttribute("data-masked-title");
+      name.classList.remove("masked-title");
+    });
+    scope.querySelectorAll('[data-reveal="' + key + '"]').forEach(function (button) {
+      button.remove();
+    });
+  }
+
+  function applyReveals(scope) {
+    if (!discreet) return;
+    revealedKeys().forEach(function (key) { revealIn(scope, key); });
+  }
+
+  function reveal(button) {
+    var key = button.getAttribute("data-reveal");
+    var keys = revealedKeys();
+    if (keys.indexOf(key) < 0) keys.push(key);
+    store(REVEALED_KEY, JSON.stringify(keys));
+    // The button goes away: keep the keyboard on the title it revealed.
+    var link = button.parentElement.querySelector("a") || document.getElementById("main");
+    revealIn(document, key);
+    if (link) link.focus();
+  }
+
+  if (discreet) {
+    // No history entries while discreet: htmx replaces the current one instead of pushing, and
+    // keeps no copy of past pages in session storage.
+    document.addEventListener("htmx:beforeHistoryUpdate", function (event) {
+      event.detail.history.type = "replace";
+    });
+    if (window.htmx) htmx.config.historyCacheSize = 0;
+    try { sessionStorage.removeItem("htmx-history-cache"); } catch (ignored) { /* disabled */ }
+    var postersButton = document.getElementById("reveal-posters");
+    if (postersButton && stored(POSTERS_KEY) === "1") showPosters(postersButton, true);
+    applyReveals(document);
+  }
+
+  // Quick exit, as on domestic-violence support sites: blank the page at once, then replace this
+  // history entry with a neutral site, so Back does not return here. Escape twice does the same.
+  var ESCAPE_WINDOW_MS = 1000;
+  var lastEscape = 0;
+
+  function quickExit() {
+    var link = document.getElementById("quick-exit");
+    if (!link) return;
+    root.classList.add("exiting");
+    try { sessionStorage.clear(); } catch (ignored) { /* storage may be disabled */ }
+    window.location.replace(link.href);
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var now = Date.now();
+    if (now - lastEscape <= ESCAPE_WINDOW_MS) {
+      quickExit();
+    }
+    lastEscape = now;
+  });
+
+  // "Forget everything" also forgets what this tab remembers (revealed posters and titles).
+  document.addEventListener("submit", function (event) {
+    if (event.target.closest("[data-forget-everything]")) {
+      try { sessionStorage.clear(); } catch (ignored) { /* storage may be disabled */ }
+    }
+  });
+
+  // A change that alters the whole page (discreet mode on or off) reloads it in place, so the
+  // history gains no entry.
+  document.addEventListener("qwir:reload", function (event) {
+    window.location.replace(event.detail.value);
+  });
+
+  // A page restored from the back/forward cache must not stay blank.
+  window.addEventListener("pageshow", function () {
+    root.classList.remove("exiting");
+  });
 
   // Share: the system share sheet where there is one, else copy the link and say so.
   function share(link) {
@@ -58,6 +173,11 @@
   }
 
   document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-quick-exit]")) {
+      event.preventDefault();
+      quickExit();
+      return;
+    }
     var shareLink = event.target.closest("[data-share]");
     if (shareLink && share(shareLink)) {
       event.preventDefault();
@@ -76,6 +196,13 @@
     }
     var reveal = event.target.closest("#reveal-posters");
     if (reveal) togglePosters(reveal);
+    var postersButton = event.target.closest("#reveal-posters");
+    if (postersButton) {
+      togglePosters(postersButton);
+      return;
+    }
+    var revealButton = event.target.closest("[data-reveal]");
+    if (revealButton) reveal(revealButton);
   });
 
   // A rail whose titles all fit has nothing to scroll to: its arrows are hidden.
@@ -122,6 +249,7 @@
 
   document.addEventListener("htmx:load", function (event) {
     var element = event.detail.elt;
+    if (element && element.querySelectorAll) applyReveals(element);
     if (element && element.getAttribute && element.hasAttribute("data-announce")) {
       announce(element.getAttribute("data-announce"));
       element.removeAttribute("data-announce");

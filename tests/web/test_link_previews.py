@@ -177,7 +177,7 @@ def test_spotlight_json_ld_is_an_item_list_in_curated_order(client, catalog):
 def test_discreet_mode_previews_and_shared_text_say_nothing_about_identity(client, catalog, path):
     """Addresses are the safety side's (opaque ids); every text a preview or share sheet shows is neutral."""
     client.post("/preferences", data={"discreet": "on"})
-    page = client.get(path).get_data(as_text=True)
+    page = client.get(path, follow_redirects=True).get_data(as_text=True)  # to the opaque address
     tags = HeadTags(page)
     texts = [value for values in tags.meta.values() for value in values if not value.startswith(PUBLIC)]
     texts += [link.get("title", "") for link in tags.links] + [json.dumps(tags.json_ld)]

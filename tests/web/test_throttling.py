@@ -103,4 +103,5 @@ def test_every_write_route_asks_for_a_token(app, client):
     assert writes
     for path, method in writes:
         url = path.replace("<slug>", "lesbian").replace("<int:audit_id>", "1")
+        url = url.replace("<media_type>", "movie").replace("<int:tmdb_id>", "1")
         assert client.open(url, method=method, json={}).status_code == 401, (method, path)
