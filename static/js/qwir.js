@@ -194,8 +194,6 @@
       playTrailer(trailer);
       return;
     }
-    var reveal = event.target.closest("#reveal-posters");
-    if (reveal) togglePosters(reveal);
     var postersButton = event.target.closest("#reveal-posters");
     if (postersButton) {
       togglePosters(postersButton);
