@@ -104,9 +104,9 @@ def _load_curator(curator_id: str):
 
 def _register_blueprints(app: Flask) -> None:
     from qwir import sharing
-    from qwir.blueprints import admin, api, auth, fragments, health, pages, sandbox_images
+    from qwir.blueprints import admin, api, auth, catalog, fragments, health, pages, sandbox_images
     from qwir.blueprints import sharing as sharing_pages
 
-    for module in (pages, fragments, health, auth, admin, api, sandbox_images, sharing_pages):
+    for module in (pages, catalog, fragments, health, auth, admin, api, sandbox_images, sharing_pages):
         app.register_blueprint(module.bp)
     sharing.init_app(app)

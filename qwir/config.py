@@ -100,6 +100,8 @@ def settings_from_environment(instance_path: str) -> dict:
         "CACHE_REDIS_URL": redis_url or None,
         "CELERY_BROKER_URL": broker_url or None,
         "SYNC_SCHEDULE_HOURS": _env_float("SYNC_SCHEDULE_HOURS", 24.0),
+        # The feed features a spotlight only from this many titles; the admin lists those held back.
+        "FEED_MIN_TITLES": _env_int("QWIR_FEED_MIN_TITLES", 4),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "").strip().upper() or "INFO",
         # Interface languages that have a catalog, and the one used when a member states none.
         "QWIR_LOCALES": ("en", "fr"),

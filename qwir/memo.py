@@ -44,7 +44,9 @@ MEMO_ENTRIES = 1024
 MEMO_SECONDS = 300
 _CHANGED = "qwir_catalog_changed"
 # Headers a memoised answer keeps; the rest (CORS, security, compression) are added on every answer.
-KEPT_HEADERS = ("Content-Type", "ETag", "Cache-Control", "Vary")
+# A page's own Content-Security-Policy (a title page's trailer frame) is kept too: the default one
+# is only set where a response has none.
+KEPT_HEADERS = ("Content-Type", "ETag", "Cache-Control", "Vary", "Content-Security-Policy")
 
 
 # ---------------------------------------------------------------- the catalog generation

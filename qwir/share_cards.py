@@ -53,7 +53,8 @@ def _posters(items) -> tuple[CardPoster, ...]:
 
 def from_sandbox(item) -> bool:
     """Whether the item's images are the demo catalog's: stored with it at its sync, else today's mode."""
-    return (item.source or tmdb_source(current_app.config)) == "sandbox"
+    # Titles read from TMDb on demand carry no stored source: they come from the configured one.
+    return (getattr(item, "source", None) or tmdb_source(current_app.config)) == "sandbox"
 
 
 def spotlight_source(slug: str) -> CardSource:
@@ -72,7 +73,7 @@ def planet_source(tag: IdentityTag) -> CardSource:
     lists = sorted(f"{each.id}:{each.revision}:{each.generated_at}" for each in tag.lists)
 
     def card() -> ShareCard:
-        found = widgets.planet(tag.slug, VISITOR, widgets.PlanetQuery())
+        found = widgets.planet(tag.slug, VISITOR)
         return ShareCard(_("Planet"), tag.name, subtitle, tag.theme, _posters(found.items))
 
     return CardSource(_version("planet", tag.id, tag.updated_at, lists), card)

@@ -1,8 +1,9 @@
 """Celery app and background jobs (in-process when no broker is configured).
 
 `queue_sync` is what the web layer calls: it records the running audit first (so a second
-request for the same list is refused at once), then hands the work to a worker, or runs it
-right here when CELERY_BROKER_URL is unset.
+request for the same list is refused at once), then hands the work to a Celery worker. When
+CELERY_BROKER_URL is unset it runs the job right here, or, for `background=True` (member reads,
+which must never wait on TMDb), on the app's embedded worker thread.
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import queue
+import threading
+from collections.abc import Callable
 
 from celery import Celery, Task, shared_task
 from flask import Flask, current_app
@@ -22,7 +26,7 @@ from qwir.models import IdentityTag, SyncAudit, utcnow
 from qwir.tmdb.redaction import redact
 from qwir.tmdb_wiring import build_tmdb_client
 
-__all__ = ["SyncAlreadyRunning", "celery_init_app", "queue_sync", "queue_sync_all"]
+__all__ = ["EmbeddedWorker", "SyncAlreadyRunning", "celery_init_app", "queue_sync", "queue_sync_all"]
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +50,43 @@ def celery_init_app(app: Flask) -> Celery:
     )
     celery_app.set_default()
     app.extensions["celery"] = celery_app
+    app.extensions["qwir_worker"] = EmbeddedWorker()
     return celery_app
+
+
+class EmbeddedWorker:
+    """The embedded default's job queue: one daemon thread of this process runs jobs in order.
+
+    The thread starts with the first job. Each job is a Celery task called directly, so it runs in
+    the app context its FlaskTask gives it, exactly as a Celery worker would run it.
+    """
+
+    def __init__(self) -> None:
+        self.jobs: queue.Queue[tuple[Callable, tuple]] = queue.Queue()
+        self._guard = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def submit(self, job: Callable, *args: object) -> None:
+        self.jobs.put((job, args))
+        with self._guard:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="qwir-jobs", daemon=True)
+                self._thread.start()
+
+    def join(self) -> None:
+        """Wait until every job submitted so far has finished (the CLI and tests use it)."""
+        self.jobs.join()
+
+    def _run(self) -> None:
+        while True:
+            job, args = self.jobs.get()
+            try:
+                job(*args)
+            except Exception:
+                # The job records its own failure on its audit row; the thread must live on.
+                log.exception("background job %s failed", getattr(job, "name", job))
+            finally:
+                self.jobs.task_done()
 
 
 def _beat_schedule(hours: float) -> dict:
@@ -120,16 +160,23 @@ def enforce_retention() -> dict[str, int]:
 # What the web layer and the CLI call ------------------------------------------------------------
 
 
-def queue_sync(tag: IdentityTag, *, media_type: str = "movie", trigger: str) -> SyncAudit:
-    """Start a sync of one list and return its audit row (finished already when jobs run in-process).
+def queue_sync(tag: IdentityTag, *, media_type: str = "movie", trigger: str,
+               background: bool = False) -> SyncAudit:
+    """Start a sync of one list and return its audit row.
 
-    Raises SyncAlreadyRunning when a sync of the same list is under way in any process.
+    Without a broker the job runs in this call (the audit comes back finished), unless
+    `background` hands it to the embedded worker thread. Raises SyncAlreadyRunning when a sync of
+    the same list is under way in any process.
     """
     audit = catalog.start_sync(tag, media_type=media_type, trigger=trigger)
     audit_id = audit.id
+    # Through this app's own Celery instance, so its tasks run in this app's context.
+    task = current_app.extensions["celery"].tasks["qwir.sync_tag"]
     try:
-        # Through this app's own Celery instance, so its tasks run in this app's context.
-        current_app.extensions["celery"].tasks["qwir.sync_tag"].delay(tag.id, media_type, trigger, audit_id)
+        if background and not current_app.config.get("CELERY_BROKER_URL"):
+            current_app.extensions["qwir_worker"].submit(task, tag.id, media_type, trigger, audit_id)
+        else:
+            task.delay(tag.id, media_type, trigger, audit_id)
     except Exception as error:
         _fail_if_running(audit_id, error, "The job could not be queued (is the Celery broker reachable?).")
         raise

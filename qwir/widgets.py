@@ -24,7 +24,7 @@ from qwir import discretion
 from qwir.content_notes import ContentNote, in_panel_order, title_notes
 from qwir.extensions import db
 from qwir.i18n import locale_and_region, member_region
-from qwir.localized import genre_label, localized, spotlight_title
+from qwir.localized import genre_label, spotlight_title
 from qwir.models import IdentityTag, ListOverride, MediaItem, MediaList, MediaListItem, SyncAudit
 from qwir.preferences import Preferences
 from qwir.tmdb import maturity
@@ -41,22 +41,11 @@ log = logging.getLogger(__name__)
 
 CAROUSEL_SIZE = 12
 TEASER_SIZE = 12
-PLANET_PAGE_SIZE = 12
 FAILED_SYNC_COOLDOWN = dt.timedelta(minutes=1)
 POSTER_WIDTHS = (185, 342, 500)
 LIVE_IMAGE_BASE_URL = "https://image.tmdb.org/t/p/"
 SANDBOX_IMAGE_BASE_URL = "/sandbox/t/p/"
 LIST_SLUG = re.compile(r"^(?P<tag>[a-z0-9-]+?)-(?P<kind>series-spotlight|spotlight)-(?P<id>\d+)$")
-PLANET_SORTS = {
-    "spotlight": lazy_gettext("Spotlight order"),
-    "newest": lazy_gettext("Newest first"),
-    "oldest": lazy_gettext("Oldest first"),
-    "title": lazy_gettext("Title A-Z"),
-    "rating": lazy_gettext("Best rated"),
-}
-PLANET_FORMATS = {
-    "all": lazy_gettext("Everything"), "movie": lazy_gettext("Films"), "tv": lazy_gettext("Series"),
-}
 FORMAT_NAMES = {"movie": lazy_gettext("Films"), "tv": lazy_gettext("Series")}
 
 
@@ -83,8 +72,9 @@ def image_base_url(live: bool) -> str:
 
 
 def item_poster_sources(item: MediaItem, fallback_base_url: str) -> PosterSources | None:
-    """Posters from the image host stored with the item at its sync; older rows use the fallback."""
-    return poster_sources(item.poster_path, item.image_base_url or fallback_base_url)
+    """Posters from the image host stored with the item at its sync; older rows, and titles read
+    from TMDb on demand (which carry no stored host), use the fallback."""
+    return poster_sources(item.poster_path, getattr(item, "image_base_url", None) or fallback_base_url)
 
 
 def poster_sources(poster_path: str | None, base_url: str) -> PosterSources | None:
@@ -205,14 +195,15 @@ def _request_sync(tag: IdentityTag, media_type: str) -> None:
     if queue_sync is None or _recently_failed(tag, media_type):
         return
     try:
-        queue_sync(tag, media_type=media_type, trigger="fragment")
+        # In the background: a member's read never waits on TMDb (the job runs on a worker).
+        queue_sync(tag, media_type=media_type, trigger="fragment", background=True)
     except SyncAlreadyRunning:
         return
     except Exception:
-        # In-process jobs run inside this request: a failed first sync is in its audit row, and
-        # the member keeps the "being prepared" state rather than an error page.
+        # A broker that cannot be reached: the audit row says so, and the member keeps the
+        # "being prepared" state rather than an error page.
         db.session.rollback()
-        log.warning("first sync of %s (%s) failed", tag.slug, media_type, exc_info=True)
+        log.warning("first sync of %s (%s) could not be queued", tag.slug, media_type, exc_info=True)
 
 
 def _recently_failed(tag: IdentityTag, media_type: str) -> bool:
@@ -290,6 +281,11 @@ class Carousel:
         """How many of the list's titles the member's preferences leave out."""
         return self._selection[1]
 
+    @property
+    def single_title(self) -> bool:
+        """A surprise pick needs a choice: with one title there is nothing to surprise anyone with."""
+        return len(self.items) == 1
+
 
 def carousel(slug: str, preferences: Preferences, *, size: int = CAROUSEL_SIZE) -> Carousel:
     """The first `size` titles of a spotlight the member may see, filling up from later entries."""
@@ -346,6 +342,15 @@ class FeedSection:
     shelves: list[FeedShelf]
 
 
+@dataclass
+class HeldBack:
+    """A stored spotlight the feed leaves out because it holds too few titles to feature."""
+
+    media_list: MediaList
+    size: int
+    minimum: int
+
+
 def _featured_tags() -> Sequence[IdentityTag]:
     return db.session.scalars(
         select(IdentityTag)
@@ -355,22 +360,61 @@ def _featured_tags() -> Sequence[IdentityTag]:
     ).all()
 
 
-def _shelves(tag: IdentityTag) -> list[FeedShelf]:
-    """The movie spotlight always (pending until synced); the series one where a list exists."""
+def _shelves(tag: IdentityTag, held_back: frozenset[int] = frozenset()) -> list[FeedShelf]:
+    """The movie spotlight always (pending until synced); the series one where a list exists.
+
+    Lists in `held_back` (stored, but too thin to feature) are left out.
+    """
     stored = {media_list.media_type: media_list for media_list in tag.lists}
     shelves = []
     for media_type in ("movie", "tv"):
         media_list = stored.get(media_type)
         wanted = media_type == "movie" and media_type in (tag.media_types or [])
+        if media_list is not None and media_list.id in held_back:
+            continue
         if media_list is not None or wanted:
             title = spotlight_title(tag, media_type)
             shelves.append(FeedShelf(tag.list_slug(media_type), title, media_type, tag))
     return shelves
 
 
-def feed_sections() -> list[FeedSection]:
-    """One section per featured identity tag, in feature order, with its spotlight shelves."""
-    return [FeedSection(tag, _shelves(tag)) for tag in _featured_tags()]
+def _list_sizes(list_ids: Sequence[int]) -> dict[int, int]:
+    """How many titles each list shows before member filters: its entries less those hidden."""
+    entries = dict(
+        db.session.execute(
+            select(MediaListItem.list_id, func.count())
+            .where(MediaListItem.list_id.in_(list_ids))
+            .group_by(MediaListItem.list_id)
+        ).all()
+    )
+    hidden = dict(
+        db.session.execute(
+            select(ListOverride.list_id, func.count())
+            .where(ListOverride.list_id.in_(list_ids), ListOverride.hidden.is_(True))
+            .group_by(ListOverride.list_id)
+        ).all()
+    )
+    return {list_id: entries.get(list_id, 0) - hidden.get(list_id, 0) for list_id in list_ids}
+
+
+def held_back_spotlights(minimum: int, tags: Sequence[IdentityTag] | None = None) -> list[HeldBack]:
+    """Stored spotlights of featured tags with fewer than `minimum` titles, which the feed skips."""
+    tags = _featured_tags() if tags is None else tags
+    lists = [media_list for tag in tags for media_list in tag.lists]
+    sizes = _list_sizes([media_list.id for media_list in lists])
+    return [
+        HeldBack(media_list, sizes[media_list.id], minimum)
+        for media_list in lists
+        if sizes[media_list.id] < minimum
+    ]
+
+
+def feed_sections(min_titles: int = 0) -> list[FeedSection]:
+    """One section per featured identity tag, in feature order, with the spotlights worth featuring."""
+    tags = _featured_tags()
+    held_back = frozenset(held.media_list.id for held in held_back_spotlights(min_titles, tags))
+    sections = [FeedSection(tag, _shelves(tag, held_back)) for tag in tags]
+    return [section for section in sections if section.shelves]
 
 
 @dataclass
@@ -409,54 +453,6 @@ def teaser(preferences: Preferences, *, size: int = TEASER_SIZE) -> Teaser:
 # ---------------------------------------------------------------- planets
 
 
-@dataclass(frozen=True)
-class PlanetQuery:
-    """Filters, sort and page of a planet's browse section, as they appear in its URL."""
-
-    media: str = "all"
-    genre: int | None = None
-    decade: int | None = None
-    sort: str = "spotlight"
-    page: int = 1
-
-    def params(self, **changes: object) -> dict[str, object]:
-        """URL parameters for this query with some changed; defaults are left out to keep URLs short."""
-        values = {**self.__dict__, **changes}
-        defaults = PlanetQuery().__dict__
-        return {name: value for name, value in values.items() if value != defaults[name]}
-
-    @property
-    def filtered(self) -> bool:
-        return self.media != "all" or self.genre is not None or self.decade is not None
-
-
-def _int_param(args, name: str, minimum: int, maximum: int) -> int | None:
-    raw = (args.get(name) or "").strip()
-    if not raw:
-        return None
-    number = whole_number(raw, low=minimum, high=maximum)
-    if number is None:
-        raise BadQuery(gettext("%(name)s must be a whole number from %(low)d to %(high)d.", name=name,
-                               low=minimum, high=maximum))
-    return number
-
-
-def parse_planet_query(args) -> PlanetQuery:
-    """Read `media`, `genre`, `decade`, `sort` and `page`; anything else unknown is a BadQuery."""
-    media = args.get("media") or "all"
-    sort = args.get("sort") or "spotlight"
-    if media not in PLANET_FORMATS:
-        raise BadQuery(gettext("media must be one of: %(choices)s", choices=", ".join(PLANET_FORMATS)))
-    if sort not in PLANET_SORTS:
-        raise BadQuery(gettext("sort must be one of: %(choices)s", choices=", ".join(PLANET_SORTS)))
-    decade = _int_param(args, "decade", 1870, 2100)
-    if decade is not None and decade % 10:
-        raise BadQuery(gettext("decade must be a year ending in 0, such as 1990."))
-    genre = _int_param(args, "genre", 1, 10**7)
-    page = _int_param(args, "page", 1, 500) or 1
-    return PlanetQuery(media, genre, decade, sort, page)
-
-
 @dataclass
 class Facet:
     value: object
@@ -466,16 +462,15 @@ class Facet:
 
 @dataclass
 class Planet:
+    """A planet's curated top: its spotlights once, then genre rails that repeat none of their titles.
+
+    The browse section below it answers from TMDb (qwir.browse), not from here.
+    """
+
     tag: IdentityTag
-    query: PlanetQuery
     spotlight_slugs: list[FeedShelf]
-    items: list[MediaItem]
-    total: int
-    page_items: list[MediaItem]
-    has_more: bool
+    items: list[MediaItem]  # the spotlights' titles the member may see, films and series interleaved
     formats: list[Facet]
-    genres: list[Facet]
-    decades: list[Facet]
     genre_shelves: list[tuple[str, list[MediaItem]]]
     generated_at: dt.datetime | None
     etag: str
@@ -494,37 +489,18 @@ def _tag_by_slug(slug: str) -> IdentityTag:
     return tag
 
 
-def _planet_pool(tag: IdentityTag, preferences: Preferences) -> list[MediaItem]:
-    """Films and series of the tag's spotlights interleaved by position, filtered for the member."""
+def _planet_pool(tag: IdentityTag, preferences: Preferences) -> tuple[list[MediaItem], set[int]]:
+    """Films and series of the tag's spotlights interleaved by position, filtered for the member,
+    and the ids of those the spotlight rails themselves show (their first CAROUSEL_SIZE)."""
     ranked: list[tuple[int, str, MediaItem]] = []
+    in_spotlights: set[int] = set()
     items = _items_by_list(tag.lists)
     for media_list in tag.lists:
-        for position, item in enumerate(items[media_list.id]):
-            ranked.append((position, media_list.media_type, item))
+        visible = visible_items(items[media_list.id], preferences)
+        in_spotlights.update(item.id for item in visible[:CAROUSEL_SIZE])
+        ranked.extend((position, media_list.media_type, item) for position, item in enumerate(visible))
     ranked.sort(key=lambda entry: entry[:2])
-    return visible_items([item for _, _, item in ranked], preferences)
-
-
-def _matches(item: MediaItem, query: PlanetQuery) -> bool:
-    if query.media != "all" and item.media_type != query.media:
-        return False
-    if query.genre is not None and query.genre not in {g.get("id") for g in item.genres or []}:
-        return False
-    return query.decade is None or (item.year is not None and item.year // 10 * 10 == query.decade)
-
-
-def _sorted(items: list[MediaItem], sort: str) -> list[MediaItem]:
-    undated = dt.date.min
-    keys = {
-        "newest": (lambda item: item.release_date or undated, True),
-        "oldest": (lambda item: item.release_date or dt.date.max, False),
-        "title": (lambda item: localized(item, "title").text.casefold(), False),
-        "rating": (lambda item: item.vote_average or 0.0, True),
-    }
-    if sort not in keys:
-        return items
-    key, reverse = keys[sort]
-    return sorted(items, key=key, reverse=reverse)
+    return [item for _, _, item in ranked], in_spotlights
 
 
 def _genre_facets(items: list[MediaItem]) -> list[Facet]:
@@ -536,47 +512,44 @@ def _genre_facets(items: list[MediaItem]) -> list[Facet]:
     return [Facet(genre_id, named[genre_id], count) for genre_id, count in ranked]
 
 
-def _decade_facets(items: list[MediaItem]) -> list[Facet]:
-    counts = Counter(item.year // 10 * 10 for item in items if item.year)
-    return [Facet(decade, gettext("%(decade)ds", decade=decade), counts[decade]) for decade in sorted(counts)]
-
-
 def _format_facets(items: list[MediaItem]) -> list[Facet]:
     counts = Counter(item.media_type for item in items)
     return [Facet(kind, str(FORMAT_NAMES[kind]), counts[kind]) for kind in ("movie", "tv") if counts[kind]]
 
 
-def _genre_shelves(items: list[MediaItem], genres: list[Facet], count: int = 3, size: int = 8):
+def _genre_shelves(items: list[MediaItem], genres: list[Facet], shown: set[int], count: int = 3,
+                   size: int = 8) -> list[tuple[str, list[MediaItem]]]:
+    """Up to `count` genre rails of titles not already on screen (spotlights or an earlier rail)."""
+    shown = set(shown)
     shelves = []
-    for facet in genres[:count]:
-        members = [item for item in items if facet.value in {g.get("id") for g in item.genres or []}]
-        shelves.append((facet.label, members[:size]))
+    for facet in genres:
+        members = [
+            item for item in items
+            if item.id not in shown and facet.value in {g.get("id") for g in item.genres or []}
+        ][:size]
+        if len(members) < 2:
+            continue
+        shown.update(item.id for item in members)
+        shelves.append((facet.label, members))
+        if len(shelves) == count:
+            break
     return shelves
 
 
-def planet(slug: str, preferences: Preferences, query: PlanetQuery) -> Planet:
-    """A planet's spotlights and its browse section: facets, the filtered and sorted titles, one page."""
+def planet(slug: str, preferences: Preferences) -> Planet:
+    """A planet's hero facts, its spotlights and its genre rails."""
     tag = _tag_by_slug(slug)
-    pool = _planet_pool(tag, preferences)
-    matching = _sorted([item for item in pool if _matches(item, query)], query.sort)
-    end = query.page * PLANET_PAGE_SIZE
-    genres = _genre_facets(pool)
+    pool, in_spotlights = _planet_pool(tag, preferences)
     versions = _list_versions(tag.lists)
     generated = [media_list.generated_at for media_list in tag.lists if media_list.generated_at]
     return Planet(
         tag=tag,
-        query=query,
         spotlight_slugs=_shelves(tag),
-        items=matching[:end],
-        total=len(matching),
-        page_items=matching[end - PLANET_PAGE_SIZE : end],
-        has_more=len(matching) > end,
+        items=pool,
         formats=_format_facets(pool),
-        genres=genres,
-        decades=_decade_facets(pool),
-        genre_shelves=[] if query.filtered else _genre_shelves(pool, genres),
+        genre_shelves=_genre_shelves(pool, _genre_facets(pool), in_spotlights),
         generated_at=max(generated, default=None),
-        etag=_etag("planet", slug, tag.id, tag.updated_at, versions, preferences.fingerprint(), query),
+        etag=_etag("planet", slug, tag.id, tag.updated_at, versions, preferences.fingerprint()),
     )
 
 

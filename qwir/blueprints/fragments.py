@@ -118,13 +118,3 @@ def random_pick(slug: str):
         raise widgets.BadQuery(gettext("exclude must be a TMDb id (a whole number)."))
     pick = widgets.random_pick(slug, fragment_preferences(), exclude=exclude_id)
     return _uncached(render_template("feed/_random.html", pick=pick))
-
-
-@bp.get("/planets/<slug>/more")
-@memoized
-def planet_more(slug: str):
-    """The next page of a planet's browse grid, followed by its own "load more" link."""
-    query = widgets.parse_planet_query(request.args)
-    found = widgets.planet(slug, fragment_preferences(), query)
-    render = partial(render_template, "planets/_more.html", planet=found)
-    return member_response(conditional(_variant(f"{found.etag}-more"), render))

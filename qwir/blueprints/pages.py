@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
-from functools import partial
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from werkzeug.exceptions import BadRequest, NotFound
+from werkzeug.exceptions import BadRequest, NotFound, ServiceUnavailable
 
-from qwir import discretion, widgets
+from qwir import browse, discretion, titles, widgets
+from qwir.blueprints.catalog import tmdb_client
 from qwir.content_notes import CONTENT_NOTES
-from qwir.errors import handle_http_error
-from qwir.htmx import conditional, hx_trigger, vary_on_htmx, wants_fragment
+from qwir.errors import handle_http_error, wants_json
+from qwir.htmx import hx_trigger, vary_on_htmx, wants_fragment
 from qwir.i18n import member_region, safe_next, vary_on_language
+from qwir.localized import page_language
 from qwir.memo import memoized
 from qwir.preferences import (
     MATURITY_CAPS,
@@ -26,6 +27,7 @@ from qwir.preferences import (
     region_choices,
     save_preferences,
 )
+from qwir.security import DEFAULT_CSP, content_security_policy
 from qwir.tmdb_wiring import tmdb_source
 from qwir.validation import ROW_ID
 
@@ -45,6 +47,8 @@ def member_context() -> dict:
         "demo_catalog": not live,
         "wants_fragment": wants_fragment,
         "poster_sources": lambda item: widgets.item_poster_sources(item, image_base),
+        "image_url": lambda path, size: f"{image_base}{size}{path}" if path else None,
+        "held_back_spotlights": lambda: widgets.held_back_spotlights(current_app.config["FEED_MIN_TITLES"]),
     }
 
 
@@ -52,10 +56,19 @@ def not_found(error: widgets.NotFound):
     return handle_http_error(NotFound(str(error)))
 
 
+def unknown_planet(error: browse.UnknownPlanet):
+    """The 404 for a planet that does not exist names the ones that do."""
+    if wants_json():
+        return handle_http_error(NotFound(str(error)))
+    page = render_template("errors/error.html", error=NotFound(str(error)), planets=browse.planet_index())
+    return member_response((page, 404))
+
+
 def bad_query(error: widgets.BadQuery):
     return handle_http_error(BadRequest(str(error)))
 
 
+bp.register_error_handler(browse.UnknownPlanet, unknown_planet)
 bp.register_error_handler(widgets.NotFound, not_found)
 bp.register_error_handler(widgets.BadQuery, bad_query)
 
@@ -69,7 +82,7 @@ def member_response(rv):
 @memoized
 def feed():
     """The member feed: one section per featured identity, each spotlight lazy-loaded."""
-    sections = widgets.feed_sections()
+    sections = widgets.feed_sections(min_titles=current_app.config["FEED_MIN_TITLES"])
     return member_response(render_template("pages/feed.html", sections=sections))
 
 
@@ -83,33 +96,56 @@ def signin():
 @bp.get("/planets/<slug>")
 @memoized
 def planet(slug: str):
-    """One identity's planet; htmx filter, sort and page links get only the browse section."""
-    query = widgets.parse_planet_query(request.args)
-    found = widgets.planet(slug, load_preferences(), query)
-    fragment = wants_fragment()
-    opaque = discretion.opaque_tag_id(found.tag)
-    if load_preferences().discreet and slug != opaque and not fragment:
-        # An address with an identity word in it (a bookmark) gives way to the opaque one.
+    """One identity's planet: its curated top, then a browse of everything TMDb knows for it.
+
+    htmx filter, sort and page requests get only the browse section. While discreet mode is on, an
+    address with an identity word in it (a bookmark) gives way to the opaque one.
+    """
+    query = browse.parse_browse_query(request.args)
+    preferences = load_preferences()
+    opaque = discretion.opaque_tag_id(browse.planet_tag(slug))
+    if preferences.discreet and slug != opaque and not wants_fragment():
         return redirect(url_for("pages.planet", slug=opaque, **request.args), code=303)
-    template = "planets/_results.html" if fragment else "planets/planet.html"
-    render = partial(render_template, template, planet=found, sorts=widgets.PLANET_SORTS)
-    response = conditional(f"{found.etag}-{int(fragment)}", render)
-    return member_response(vary_on_htmx(response))
+    found = browse.browse(tmdb_client(), slug, query, preferences, region=member_region(),
+                          language=page_language())
+    if wants_fragment():
+        return _tagged(vary_on_htmx(member_response(render_template("planets/_browse.html", browse=found))))
+    top = widgets.planet(slug, preferences)
+    page = render_template("planets/planet.html", planet=top, browse=found)
+    return _tagged(vary_on_htmx(member_response(page)))
+
+
+def _tagged(response):
+    """Pages read from TMDb on demand carry an ETag of their body (which names the language and the
+    preferences it was made for): a member revalidating an unchanged page gets a 304, not the page."""
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.get(f"/titles/<any(movie, tv):media_type>/<{ROW_ID}:tmdb_id>")
 @memoized
 def title(media_type: str, tmdb_id: int):
-    """A title page: facts, credits, content notes, where to watch in our region, and its identity tags.
+    """Any title TMDb knows: facts, cast, seasons, content notes, where to watch, identities, more
+    like it, a trailer.
 
     `?show=once` shows a title the member's preferences withhold, for this page view only.
     """
     show_once = request.args.get("show") == "once"
-    found = widgets.title_details(
-        media_type, tmdb_id, load_preferences(), region=member_region(), show_once=show_once
-    )
-    response = conditional(found.etag, partial(render_template, "titles/title.html", view=found))
-    return member_response(response)
+    found = titles.title_page(tmdb_client(), media_type, tmdb_id, load_preferences(), region=member_region(),
+                              show_once=show_once)
+    response = member_response(render_template("titles/title.html", view=found))
+    if found.trailer is not None and not found.withheld:
+        # The trailer's frame may load from its own host, and from nowhere else.
+        policy = {**DEFAULT_CSP, "frame-src": found.trailer.host}
+        response.headers["Content-Security-Policy"] = content_security_policy(policy)
+    return _tagged(response)
+
+
+def title_unavailable(error: titles.TitleUnavailable):
+    return handle_http_error(ServiceUnavailable(str(error)))
+
+
+bp.register_error_handler(titles.TitleUnavailable, title_unavailable)
 
 
 def _render_preferences(

@@ -29,6 +29,7 @@ TTL_KEYWORD_SEARCH = DAY
 TTL_KEYWORD = 7 * DAY
 TTL_DETAILS = 12 * HOUR
 TTL_DISCOVER = 5 * MINUTE
+TTL_SEARCH = 5 * MINUTE
 # TMDb's terms: nothing kept for longer than six months; stay a little under.
 MAX_TTL = 180 * DAY
 MAX_PLAIN_KEY_LENGTH = 200

@@ -163,6 +163,28 @@ class TmdbClient:
         params = {"query": query.strip(), "page": _check_page(page)}
         return self._get("search/keyword", params, ttl=tiers.TTL_KEYWORD_SEARCH)
 
+    def search_multi(self, query: str, page: int = 1, *, include_adult: bool = False,
+                     language: str | None = None) -> dict:
+        """Films, series and people whose name matches `query`; each result names its `media_type`.
+
+        Names come in `language` (default: the client's).
+        """
+        if not query or not query.strip():
+            raise TmdbValidationError("A search needs a non-empty query.")
+        params = {
+            "query": query.strip(),
+            "include_adult": _param_text(include_adult),
+            "language": language or self.language,
+            "page": _check_page(page),
+        }
+        return self._get("search/multi", params, ttl=tiers.TTL_SEARCH)
+
+    def watch_providers(self, media_type: str, region: str) -> dict:
+        """`{"results": [{provider_id, provider_name, logo_path, ...}]}`: the services offered in `region`."""
+        _check_media_type(media_type)
+        params = {"language": self.language, "watch_region": region}
+        return self._get(f"watch/providers/{media_type}", params, ttl=tiers.TTL_GENRES)
+
     def keyword(self, keyword_id: int) -> dict:
         """`{id, name}` of one keyword."""
         return self._get(f"keyword/{_check_id(keyword_id)}", {}, ttl=tiers.TTL_KEYWORD)

@@ -28,6 +28,19 @@
     try { return sessionStorage.getItem(key); } catch (ignored) { return null; }
   }
 
+  // The trailer facade: nothing loads from the video host until the member presses play.
+  function playTrailer(link) {
+    var frame = document.createElement("iframe");
+    frame.src = link.getAttribute("data-trailer-src");
+    frame.title = link.getAttribute("data-trailer-title");
+    frame.allow = "autoplay; encrypted-media; picture-in-picture; fullscreen";
+    frame.referrerPolicy = "strict-origin-when-cross-origin";
+    frame.className = "trailer__player";
+    var holder = link.parentNode;
+    holder.replaceChildren(frame);
+    frame.focus();
+  }
+
   function store(key, value) {
     try { sessionStorage.setItem(key, value); } catch (ignored) { /* storage may be disabled */ }
   }
@@ -175,6 +188,12 @@
       scrollRail(railButton);
       return;
     }
+    var trailer = event.target.closest("[data-trailer-src]");
+    if (trailer) {
+      event.preventDefault();
+      playTrailer(trailer);
+      return;
+    }
     var postersButton = event.target.closest("#reveal-posters");
     if (postersButton) {
       togglePosters(postersButton);
@@ -183,6 +202,23 @@
     var revealButton = event.target.closest("[data-reveal]");
     if (revealButton) reveal(revealButton);
   });
+
+  // A rail whose titles all fit has nothing to scroll to: its arrows are hidden.
+  function fitRailControls(scope) {
+    var rails = (scope.querySelectorAll ? scope : document).querySelectorAll(".shelf .rail");
+    Array.prototype.forEach.call(rails, function (rail) {
+      var shelf = rail.closest(".shelf");
+      var controls = shelf && shelf.querySelector(".shelf__controls");
+      if (controls) controls.hidden = rail.scrollWidth <= rail.clientWidth + 1;
+    });
+  }
+
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () { fitRailControls(document); }, 150);
+  });
+  window.addEventListener("load", function () { fitRailControls(document); });
 
   // One polite live region says what arrived; messages landing together are read as one.
   var pending = [];
@@ -198,6 +234,16 @@
       pending = [];
     }, 400);
   }
+
+  // "Load more" moves focus to the first title it brought, so keyboard users carry on from there.
+  document.addEventListener("htmx:afterSettle", function () {
+    var first = document.querySelector("[data-focus-on-load]");
+    if (first) {
+      first.removeAttribute("data-focus-on-load");
+      first.focus();
+    }
+    fitRailControls(document);
+  });
 
   document.addEventListener("htmx:load", function (event) {
     var element = event.detail.elt;

@@ -20,6 +20,26 @@ def test_without_a_broker_a_queued_sync_runs_in_process(tag_named):
     assert db.session.scalar(select(MediaList).where(MediaList.slug == queer.list_slug("tv"))) is not None
 
 
+def test_a_background_sync_runs_on_the_embedded_worker_thread(app, tag_named):
+    queer = tag_named("queer")
+    audit = tasks.queue_sync(queer, trigger="fragment", background=True)
+    assert audit.status == "running"
+    app.extensions["qwir_worker"].join()
+    finished = db.session.get(SyncAudit, audit.id, populate_existing=True)
+    assert finished.status == "succeeded"
+    assert db.session.scalar(select(MediaList).where(MediaList.slug == queer.list_slug())) is not None
+
+
+def test_with_a_broker_a_background_sync_goes_to_celery_not_the_thread(app, tag_named, monkeypatch):
+    app.config["CELERY_BROKER_URL"] = "redis://127.0.0.1:1/0"
+    sent, threaded = [], []
+    task = app.extensions["celery"].tasks["qwir.sync_tag"]
+    monkeypatch.setattr(task, "delay", lambda *args: sent.append(args))
+    monkeypatch.setattr(app.extensions["qwir_worker"], "submit", lambda *args: threaded.append(args))
+    audit = tasks.queue_sync(tag_named("queer"), trigger="fragment", background=True)
+    assert audit.status == "running" and len(sent) == 1 and threaded == []
+
+
 def test_a_sync_that_cannot_build_its_client_fails_its_audit_instead_of_blocking(tag_named, monkeypatch):
     queer = tag_named("queer")
 

@@ -40,12 +40,17 @@ def test_catalog_size_and_series(catalog):
     assert all(set(show["keyword_ids"]) <= set(catalog.keyword_names) for show in catalog.series.values())
 
 
-def test_single_keyword_films_stay_only_with_enough_votes_or_an_editorial_note(catalog):
+def test_every_demo_film_is_browsable_and_only_curated_ones_lead(shared_dir, catalog):
+    facts = json.loads((shared_dir / "demo-facts" / "movies.json").read_text())
+    assert set(catalog.movies) == {film["id"] for film in facts}
     for movie in catalog.movies.values():
-        if movie["identity_keywords"] <= 1:
-            assert movie["vote_count"] >= build_catalog.MIN_VOTES_FOR_SINGLE_TIE or movie["overview"], movie[
-                "title"
-            ]
+        if not movie["curated"]:
+            assert movie["identity_keywords"] <= 1
+            assert movie["vote_count"] < build_catalog.MIN_VOTES_FOR_SINGLE_TIE
+            assert not movie["overview"], movie["title"]
+    curated = [movie["popularity"] for movie in catalog.movies.values() if movie["curated"]]
+    uncurated = [movie["popularity"] for movie in catalog.movies.values() if not movie["curated"]]
+    assert len(curated) >= 200 and uncurated and max(uncurated) < min(curated)
 
 
 def test_popularity_ranks_strongly_queer_films_first(catalog):

@@ -79,6 +79,12 @@ class Catalog:
 
 
 @pytest.fixture
+def app_config(app_config):
+    """The feed features spotlights from three titles here, so the three-series list shows."""
+    return {**app_config, "FEED_MIN_TITLES": 3}
+
+
+@pytest.fixture
 def catalog(app) -> Catalog:
     """Queer has 16 films (a <script> title, then one with suicide; one adult and one R last) and 3 series;
     Trans is featured but has no list yet; Drag is not featured."""

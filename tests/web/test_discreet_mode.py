@@ -89,8 +89,8 @@ def test_planets_answer_to_opaque_ids_and_say_nothing(discreet, catalog):
     page = discreet.get(f"/planets/c{catalog.queer_id}").get_data(as_text=True)
     assert identity_words_seen(page) == []
     assert "Stories across the spectrum" not in page  # the tag's own description
-    assert f'href="/planets/c{catalog.queer_id}?media=movie"' in page
-    fragment = discreet.get(f"/planets/c{catalog.queer_id}?sort=title", headers=hx())
+    assert f'href="/planets/c{catalog.queer_id}?format=movie#planet-browse"' in page
+    fragment = discreet.get(f"/planets/c{catalog.queer_id}?sort=oldest", headers=hx())
     assert identity_words_seen(fragment.get_data(as_text=True)) == []
 
 
@@ -146,13 +146,13 @@ def test_french_pages_say_nothing_either(discreet, catalog, path):
 
 
 def test_addresses_with_identity_words_give_way_to_opaque_ones(discreet, catalog):
-    response = discreet.get("/planets/queer?media=movie")
+    response = discreet.get("/planets/queer?format=movie")
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/planets/c{catalog.queer_id}?media=movie"
+    assert response.headers["Location"] == f"/planets/c{catalog.queer_id}?format=movie"
     spotlight = discreet.get(f"/spotlights/{catalog.movie_slug}")
     assert spotlight.status_code == 303
     assert spotlight.headers["Location"] == f"/spotlights/c{catalog.queer_id}"
-    assert discreet.get("/planets/queer?sort=title", headers=hx()).status_code == 200  # never a 3xx to htmx
+    assert discreet.get("/planets/queer?sort=oldest", headers=hx()).status_code == 200  # never a 3xx to htmx
 
 
 def test_spotlight_pages_answer_to_opaque_ids_and_say_nothing(discreet, catalog, named_title):

@@ -24,7 +24,7 @@ def test_carousel_is_one_rail_with_real_buttons_and_a_planet_link(client, catalo
     assert f'<button type="button" class="rail-button" id="shelf-{catalog.movie_slug}-prev"' in body
     assert f'aria-controls="shelf-{catalog.movie_slug}-rail"' in body
     assert f'<ul class="rail" id="shelf-{catalog.movie_slug}-rail" tabindex="0"' in body
-    assert 'href="/planets/queer?media=movie"' in body
+    assert 'href="/planets/queer?format=movie#planet-browse"' in body
     assert 'data-announce="Queer spotlight: 12 titles loaded."' in body
     assert 'loading="lazy"' in body and 'width="342" height="513"' in body
     assert "Adult Feature" not in body  # adult titles never show
@@ -65,7 +65,7 @@ def test_no_list_yet_queues_a_sync_and_polls(client, app, catalog, monkeypatch):
     monkeypatch.setattr(widgets, "queue_sync", lambda tag, **kw: queued.append((tag.slug, kw)))
     response = client.get(f"/fragments/carousel/{catalog.trans_slug}", headers=hx())
     body = response.get_data(as_text=True)
-    assert queued == [("trans", {"media_type": "movie", "trigger": "fragment"})]
+    assert queued == [("trans", {"media_type": "movie", "trigger": "fragment", "background": True})]
     assert "being prepared" in body and 'aria-busy="true"' in body
     assert f'hx-get="/fragments/carousel/{catalog.trans_slug}" hx-trigger="load delay:2s"' in body
     assert f'id="shelf-{catalog.trans_slug}"' in root_of(body)

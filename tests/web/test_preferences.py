@@ -91,7 +91,7 @@ def test_unrated_titles_leave_when_a_cap_is_on(client, app, catalog):
 
 def test_an_avoided_topic_applies_to_the_planet_teaser_random_pick_and_title_page(client, catalog):
     client.post("/preferences", data={"avoid": ["anti-lgbtq-violence"], "max_maturity": "16"})
-    planet = client.get("/planets/queer?media=tv").get_data(as_text=True)
+    planet = client.get("/planets/queer?format=tv").get_data(as_text=True)
     assert "Series 0" in planet and "Series 2" not in planet
     teaser = client.get("/fragments/teaser").get_data(as_text=True)
     assert "/titles/tv/3002" not in teaser and "/titles/movie/2003" not in teaser

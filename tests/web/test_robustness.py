@@ -31,6 +31,7 @@ GARBAGE = ["", "-1", "0", HUGE, "9" * 5000, "abc", "²", "١٢", "ünï✨码", 
 ONE_AT_A_TIME = ["²", HUGE, "abc"]
 QUERY_PARAMS = [
     "page", "sort", "media", "genre", "decade", "exclude", "saved", "limit", "max_certification",
+    "language", "services", "min_votes",
     "avoid", "media_type", "tag", "status", "keyword_names", "next",
     "url", "format", "maxwidth", "maxheight", "lang", "v", "q",
 ]
@@ -52,7 +53,8 @@ PATH_VALUES = {
 }
 LIST_ROUTES = re.compile(r"/(lists|carousel|random|spotlights)/<slug>")
 # Blueprints (and Flask's static route) whose routes the walk visits.
-AREAS = ["pages", "fragments", "health", "auth", "admin", "api", "sandbox_images", "sharing", "static"]
+AREAS = ["pages", "catalog", "fragments", "health", "auth", "admin", "api", "sandbox_images", "sharing",
+         "static"]
 PLACEHOLDER = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 
 

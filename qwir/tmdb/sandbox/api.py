@@ -6,7 +6,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from qwir.tmdb.sandbox import certification_lists, details, discover, languages
+from qwir.tmdb.sandbox import certification_lists, derived, details, discover, languages
+from qwir.tmdb.sandbox import search as title_search
 from qwir.tmdb.sandbox.catalog import Catalog, load_catalog
 from qwir.tmdb.sandbox.images import BACKDROP_SIZES, LOGO_SIZES, POSTER_SIZES, image_paths
 from qwir.tmdb.sandbox.responses import (
@@ -105,6 +106,14 @@ class SandboxApi:
     def discover(self, match: re.Match, params: Mapping[str, str]) -> dict[str, Any]:
         return discover.discover(self.catalog, match["media"], params, image_paths)
 
+    def search(self, match: re.Match, params: Mapping[str, str]) -> dict[str, Any]:
+        kinds = ("movie", "tv") if match["kind"] == "multi" else (match["kind"],)
+        return title_search.search(self.catalog, kinds, params, image_paths)
+
+    def watch_providers(self, match: re.Match, params: Mapping[str, str]) -> dict[str, Any]:
+        """The demo's fictional providers, offered in each demo region (`watch_region` narrows nothing)."""
+        return {"results": derived.provider_list()}
+
     def details(self, match: re.Match, params: Mapping[str, str]) -> dict[str, Any]:
         return details.details(self.catalog, match["media"], match["id"], params)
 
@@ -121,6 +130,8 @@ ROUTES: tuple[tuple[str, re.Pattern, Handler], ...] = tuple(
          SandboxApi.certifications),
         ("/3/search/keyword", r"/3/search/keyword", SandboxApi.search_keyword),
         ("/3/keyword/{id}", r"/3/keyword/(?P<id>\d+)", SandboxApi.keyword),
+        ("/3/search/{kind}", r"/3/search/(?P<kind>multi|movie|tv)", SandboxApi.search),
+        ("/3/watch/providers/{media}", r"/3/watch/providers/(?P<media>movie|tv)", SandboxApi.watch_providers),
         ("/3/discover/{media}", r"/3/discover/(?P<media>movie|tv)", SandboxApi.discover),
         ("/3/{media}/{id}", r"/3/(?P<media>movie|tv)/(?P<id>\d+)", SandboxApi.details),
         (
@@ -149,7 +160,10 @@ def route_name(path: str) -> str:
     for template, pattern, _handler in ROUTES:
         match = pattern.fullmatch(normalised)
         if match:
-            return template.replace("{media}", match.groupdict().get("media") or "{media}")
+            groups = match.groupdict()
+            return template.replace("{media}", groups.get("media") or "{media}").replace(
+                "{kind}", groups.get("kind") or "{kind}"
+            )
     return normalised or "/"
 
 

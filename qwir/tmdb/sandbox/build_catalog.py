@@ -22,10 +22,12 @@ EDITORIAL_FILE = DATA_DIR / "editorial.json"
 IDENTITY_GROUPS = frozenset({"lgbtq", "lgbtq_explicit"})
 RELATED_GROUP = "lgbtq_related"
 
-# A film tied to an identity by one keyword only stays in the demo catalog when enough people
-# have rated it (or our editors chose it): this keeps out slasher sequels tagged "lesbian" once.
+# A film tied to an identity by one keyword only counts as curated when enough people have rated
+# it (or our editors chose it). Every film stays browsable, but the others rank below every curated
+# film, so spotlights (the first discover pages) keep slasher sequels tagged "lesbian" once out.
 MIN_VOTES_FOR_SINGLE_TIE = 150
 EDITORIAL_BONUS = 1.5
+UNCURATED_POPULARITY_WEIGHT = 0.1
 
 # Keywords that make a film explicit (NC-17) or mature (R) in the derived certification.
 EXPLICIT_KEYWORDS = frozenset({12420, 156433, 445, 155477, 190370, 33998, 15135, 238059, 283935, 2426})
@@ -153,9 +155,17 @@ def _movie_entry(film: dict, groups: dict[str, set[int]], notes: dict | None, fr
     }
 
 
-def _keeps(entry: dict) -> bool:
+def _curated(entry: dict) -> bool:
     single_tie = entry["identity_keywords"] <= 1
     return not single_tie or entry["vote_count"] >= MIN_VOTES_FOR_SINGLE_TIE or bool(entry["overview"])
+
+
+def _rank_curation(entry: dict) -> dict:
+    """Mark the entry curated or not; an uncurated film's popularity drops below every curated one's."""
+    curated = _curated(entry)
+    if not curated:
+        entry["popularity"] = round(entry["popularity"] * UNCURATED_POPULARITY_WEIGHT, 3)
+    return entry | {"curated": curated}
 
 
 def _series_entry(show: dict, groups: dict[str, set[int]]) -> dict:
@@ -196,7 +206,7 @@ def build(demo_facts: Path) -> dict:
         _movie_entry(film, groups, editorial["films"].get(str(film["id"])), french_titles.get(film["id"], ""))
         for film in films
     ]
-    movies = sorted((entry for entry in movies if _keeps(entry)), key=lambda entry: entry["id"])
+    movies = sorted((_rank_curation(entry) for entry in movies), key=lambda entry: entry["id"])
     return {
         "keywords": _vocabulary(keywords, films),
         "identity_keyword_ids": sorted(groups["lgbtq"] | groups["lgbtq_explicit"]),

@@ -78,6 +78,15 @@ def _provider(provider_id: int, priority: int) -> dict[str, Any]:
     }
 
 
+def provider_list() -> list[dict[str, Any]]:
+    """`/watch/providers/{media}` results: each demo provider with its priority in every demo region."""
+    return [
+        _provider(provider_id, priority)
+        | {"display_priorities": dict.fromkeys(PROVIDER_REGIONS, priority)}
+        for priority, provider_id in enumerate(DEMO_PROVIDERS, start=1)
+    ]
+
+
 def watch_providers(media_type: str, title: Title) -> dict[str, dict[str, Any]]:
     """Per region: a TMDb-shaped entry offering a few fictional providers, picked by a hash of the id."""
     name = title.get("title") or title.get("name", "")

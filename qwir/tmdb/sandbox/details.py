@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from qwir.tmdb.sandbox import derived, languages
+from qwir.tmdb.sandbox import derived, discover, languages
 from qwir.tmdb.sandbox.catalog import Catalog, Title
 from qwir.tmdb.sandbox.images import image_paths
 from qwir.tmdb.sandbox.responses import NOT_FOUND, TOO_MANY_APPENDS, fail
@@ -26,14 +26,17 @@ def find_title(catalog: Catalog, media_type: str, raw_id: str) -> Title:
 def details(catalog: Catalog, media_type: str, raw_id: str, params: Mapping[str, str]) -> dict[str, Any]:
     """The full record, plus each known append_to_response part under its own key (without `id`)."""
     title = find_title(catalog, media_type, raw_id)
-    shown = languages.localized(title, media_type, languages.language_of(params))
+    language = languages.language_of(params)
+    shown = languages.localized(title, media_type, language)
     names = [name.strip() for name in params.get("append_to_response", "").split(",") if name.strip()]
     if len(names) > MAX_APPENDS:
         raise fail(TOO_MANY_APPENDS)
     body = movie_record(shown) if media_type == "movie" else tv_record(shown)
     parts = PARTS[media_type]
     for name in names:
-        if name in parts:
+        if name == "recommendations":
+            body[name] = _recommendations(catalog, media_type, title, language)
+        elif name in parts:
             body[name] = parts[name](catalog, media_type, title)
     return body
 
@@ -207,6 +210,27 @@ def _watch_providers(catalog: Catalog, media_type: str, title: Title) -> dict[st
     return {"results": derived.watch_providers(media_type, title)}
 
 
+def _recommendations(catalog: Catalog, media_type: str, title: Title, language: str = "en") -> dict[str, Any]:
+    """Titles of the same kind sharing the most keywords with this one, then the most popular.
+
+    TMDb's own recommendations come from viewing patterns; shared keywords are the demo's stand-in.
+    Like TMDb, the list is of safe-for-work titles in the asked language, each naming its `media_type`.
+    """
+    carried = set(title["keyword_ids"])
+    scored = [
+        (-len(carried & set(other["keyword_ids"])), -other["popularity"], other["id"], other)
+        for other in catalog.titles(media_type).values()
+        if other["id"] != title["id"] and not other["adult"] and carried & set(other["keyword_ids"])
+    ]
+    scored.sort(key=lambda entry: entry[:3])
+    results = [
+        discover.list_item(media_type, languages.localized(other, media_type, language), image_paths)
+        | {"media_type": media_type, "adult": False}
+        for *_, other in scored[: discover.PAGE_SIZE]
+    ]
+    return {"page": 1, "results": results, "total_pages": 1, "total_results": len(results)}
+
+
 def _empty(shape: dict[str, Any]) -> Part:
     return lambda catalog, media_type, title: {
         key: list(value) if isinstance(value, list) else value for key, value in shape.items()
@@ -226,7 +250,7 @@ _SHARED_PARTS: dict[str, Part] = {
     "videos": _empty({"results": []}),
     "images": _empty({"backdrops": [], "logos": [], "posters": []}),
     "reviews": _empty(EMPTY_PAGE),
-    "recommendations": _empty(EMPTY_PAGE),
+    "recommendations": _recommendations,
     "similar": _empty(EMPTY_PAGE),
 }
 PARTS: dict[str, dict[str, Part]] = {
