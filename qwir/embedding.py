@@ -53,7 +53,7 @@ def embedding_origin() -> str | None:
 
 def allow_embedding(response: Response) -> Response:
     """Name a trusted origin on the answer (and on preflights); the answer varies by Origin."""
-    response.vary.add("Origin")
+    _vary_on_origin(response)
     origin = embedding_origin()
     if origin is None:
         return response
@@ -65,6 +65,16 @@ def allow_embedding(response: Response) -> Response:
     else:
         response.headers["Access-Control-Expose-Headers"] = "ETag"
     return response
+
+
+def _vary_on_origin(response: Response) -> None:
+    """Add Origin to Vary on the header string: `response.vary` parses and rebuilds the whole set,
+    which costs more than the rest of a memoised fragment's answer."""
+    vary = response.headers.get("Vary")
+    if not vary:
+        response.headers["Vary"] = "Origin"
+    elif "origin" not in (name.strip().lower() for name in vary.split(",")):
+        response.headers["Vary"] = f"{vary}, Origin"
 
 
 def fragment_preferences() -> Preferences:

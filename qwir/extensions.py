@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from flask import request
 from flask_caching import Cache
 from flask_compress import Compress
-from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -35,5 +33,3 @@ compress = Compress()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 htmx = Htmx()
-# No default limits: qwir.throttling counts the attempts it means to, with its own keys.
-limiter = Limiter(key_func=lambda: request.remote_addr or "unknown")

@@ -19,6 +19,7 @@ import os
 import threading
 import time
 import uuid
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -64,13 +65,16 @@ def catalog_generation() -> str:
 # file's identity changes with every bump: a stat, far cheaper than opening and unpickling it on
 # every request, says whether the token read last time is still the current one.
 _file_tokens: dict[str, tuple[tuple[int, int, int], str]] = {}
+_generation_paths: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _generation_from_file() -> str | None:
     filename_of = getattr(cache.cache, "_get_filename", None)  # cachelib's FileSystemCache only
     if filename_of is None:
         return None
-    path = filename_of(GENERATION_KEY)
+    path = _generation_paths.get(filename_of.__self__)
+    if path is None:  # the file's name is a hash of the key: worked out once per cache
+        path = _generation_paths[filename_of.__self__] = filename_of(GENERATION_KEY)
     try:
         stat = os.stat(path)
     except OSError:
@@ -169,6 +173,49 @@ class RenderMemo:
 memo = RenderMemo()
 
 
+# What a member's language, region, preferences and account are worked out from: the cookies, the
+# Accept-Language header and a `lang` parameter. Working them out (unsigning cookies, parsing
+# the header, picking a locale) costs more than the rest of a memoised answer, and a member sends
+# the same inputs again and again, so the result is remembered briefly. The short lifetime keeps
+# an expired cookie from being honoured for long.
+CONTEXT_ENTRIES = 4096
+CONTEXT_SECONDS = 60
+
+
+class _MemberContexts:
+    def __init__(self):
+        self._entries: OrderedDict[tuple, tuple[float, tuple]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def lookup(self, inputs: tuple, derive: Callable[[], tuple]) -> tuple:
+        now = time.monotonic()
+        with self._lock:
+            found = self._entries.get(inputs)
+            if found is not None and now - found[0] < CONTEXT_SECONDS:
+                return found[1]
+        context = derive()
+        with self._lock:
+            self._entries[inputs] = (now, context)
+            self._entries.move_to_end(inputs)
+            while len(self._entries) > CONTEXT_ENTRIES:
+                self._entries.popitem(last=False)
+        return context
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def member_context() -> tuple:
+    """(language, region, preferences, signed-in curator) for this request's cookies and language."""
+    contexts = current_app.extensions.setdefault("qwir_member_contexts", _MemberContexts())
+    headers = request.headers
+    inputs = (headers.get("Cookie"), headers.get("Accept-Language"), request.args.get("lang"))
+    return contexts.lookup(inputs, lambda: (
+        str(get_locale()), member_region(), load_preferences(), session.get("_user_id"),
+    ))
+
+
 def request_key() -> tuple:
     """Everything a member rendering depends on besides the catalog."""
     headers = request.headers
@@ -177,9 +224,7 @@ def request_key() -> tuple:
         request.endpoint,
         request.path,
         request.query_string,
-        str(get_locale()),
-        member_region(),
-        load_preferences().fingerprint(),
+        member_context(),  # a signed-in curator never gets a member's memoised page
         headers.get("HX-Request"),
         headers.get("HX-Boosted"),
         headers.get("HX-History-Restore-Request"),
@@ -188,7 +233,6 @@ def request_key() -> tuple:
         request.scheme,
         request.host,
         request.root_path,
-        session.get("_user_id"),  # a signed-in curator never gets a member's memoised page
     )
 
 

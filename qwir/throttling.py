@@ -1,4 +1,4 @@
-"""Throttles for guessing: sign-in attempts and bad bearer tokens, on Flask-Limiter's atomic counters.
+"""Throttles for guessing: sign-in attempts and bad bearer tokens, on the `limits` library's atomic counters.
 
 Every attempt is counted before the password is checked (an atomic hit in Redis when
 CACHE_REDIS_URL is set, else in this process's memory), so 40 concurrent guesses get at most
@@ -6,6 +6,9 @@ the limit checked. Counts are kept per client address and account, escalating (a
 hour, then an hour, then a day), and per address across accounts: the guesser's address slows
 down, while the account's owner signing in from any other address is never refused. A
 successful sign-in clears its address-and-account counts.
+
+The counters are used directly, not through Flask-Limiter: only these two attempts are counted, so
+no request pays for a rate-limit check in a `before_request` hook.
 """
 
 from __future__ import annotations
@@ -15,8 +18,19 @@ import time
 
 from flask import Flask, current_app, request
 from limits import RateLimitItem, RateLimitItemPerSecond
+from limits.storage import storage_from_string
+from limits.strategies import FixedWindowRateLimiter
 
-from qwir.extensions import limiter
+EXTENSION = "qwir_throttle"
+
+
+def counters() -> FixedWindowRateLimiter:
+    return current_app.extensions[EXTENSION]
+
+
+def _scoped(scope: str) -> str:
+    """Counter names carry the deployment's prefix, so two apps sharing a Redis never share counts."""
+    return f"{current_app.config['RATELIMIT_KEY_PREFIX']}:{scope}"
 
 
 def client_address() -> str:
@@ -39,8 +53,8 @@ def _limits(max_hits: int, window_seconds: int, escalate: bool) -> list[RateLimi
 def _hit_all(scope: str, items: list[RateLimitItem], key: str) -> int | None:
     """Count one attempt against each limit; the seconds to wait when one is exhausted, else None."""
     for item in items:
-        if not limiter.limiter.hit(item, scope, key):
-            reset_at = limiter.limiter.get_window_stats(item, scope, key).reset_time
+        if not counters().hit(item, _scoped(scope), key):
+            reset_at = counters().get_window_stats(item, _scoped(scope), key).reset_time
             return max(1, int(reset_at - time.time()))
     return None
 
@@ -61,7 +75,7 @@ def forget_login_attempts(email: str) -> None:
     config = current_app.config
     key = _hashed(client_address(), email)
     for item in _limits(config["LOGIN_MAX_FAILURES"], config["LOGIN_THROTTLE_SECONDS"], escalate=True):
-        limiter.limiter.clear(item, "login", key)
+        counters().clear(item, _scoped("login"), key)
 
 
 def bad_token_allowed() -> int | None:
@@ -81,5 +95,6 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("LOGIN_THROTTLE_SECONDS", 15 * 60)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("CACHE_REDIS_URL") or "memory://")
     app.config.setdefault("RATELIMIT_KEY_PREFIX", f"{app.config.get('CACHE_KEY_PREFIX') or 'qwir:'}limit")
-    limiter.init_app(app)
+    storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
+    app.extensions[EXTENSION] = FixedWindowRateLimiter(storage)
 

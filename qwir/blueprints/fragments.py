@@ -11,6 +11,7 @@ from flask_babel import get_locale, gettext
 from qwir import widgets
 from qwir.blueprints.pages import bad_query, member_response, not_found
 from qwir.embedding import (
+    PREFERENCE_PARAMETERS,
     InvalidEmbedParameters,
     allow_embedding,
     embedding_origin,
@@ -37,7 +38,8 @@ def check_embed_parameters() -> None:
     lang = request.args.get("lang")
     if lang is not None and lang.strip().lower() not in supported_locales():
         raise widgets.BadQuery("lang must be one of: " + ", ".join(supported_locales()))
-    fragment_preferences()
+    if any(name in request.args for name in PREFERENCE_PARAMETERS):
+        fragment_preferences()  # parses them, raising InvalidEmbedParameters (a 400) when they do not
 
 
 @bp.context_processor

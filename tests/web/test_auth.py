@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from qwir import curators
 from qwir.blueprints.auth import GENERIC_LOGIN_ERROR, THROTTLED_LOGIN_ERROR
-from qwir.extensions import db, limiter
+from qwir.extensions import db
 from qwir.models import Curator
 
 EMAIL = "curator@example.org"
@@ -103,7 +103,7 @@ def test_throttling_counts_per_address_and_email(client, curator, app):
 
 def test_attempts_are_counted_under_hashed_keys(client, curator, app):
     sign_in(client, password="guessing again")
-    keys = " ".join(map(str, limiter.storage.storage))
+    keys = " ".join(map(str, app.extensions["qwir_throttle"].storage.storage))
     assert "login" in keys
     assert EMAIL not in keys and "127.0.0.1" not in keys
 
