@@ -22,7 +22,16 @@ EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 _hasher = PasswordHasher()
 # Verifying against this keeps an unknown email as slow as a wrong password, so timing tells nothing.
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+# Made on first use: a hash costs as much as a sign-in, and every process (workers, the CLI) would
+# otherwise pay it at import.
+_DUMMY_HASH: str | None = None
+
+
+def _dummy_hash() -> str:
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+    return _DUMMY_HASH
 
 
 class CuratorError(ValueError):
@@ -64,7 +73,7 @@ def authenticate(email: str, password: str) -> Curator | None:
     """The active curator with this email and password, or None (whatever the reason)."""
     curator = find_curator(email)
     if curator is None or not curator.active:
-        _verify(_DUMMY_HASH, password)
+        _verify(_dummy_hash(), password)
         return None
     if not _verify(curator.password_hash, password):
         return None

@@ -8,6 +8,7 @@ forms, so a link made while discreet mode was off still works after it is turned
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -40,21 +41,21 @@ IDENTITY_WORDS = (
     "asexualité", "aromantique", "non-binaire", "non binaire", "homosexuel", "homosexuelle",
     "homosexuels", "homosexuelles", "homosexualité", "intersexe", "lgbti", "lgbtqi+",
 )
-_IDENTITY_PATTERN = re.compile(
-    r"(?<![\w-])(?:" + "|".join(re.escape(word) for word in sorted(IDENTITY_WORDS, key=len, reverse=True))
-    + r")(?![\w-]|\+)",
-    re.IGNORECASE,
-)
+@functools.cache
+def _identity_pattern() -> re.Pattern:
+    """Compiled on first use: about a hundred alternatives take long enough to slow every start-up."""
+    words = "|".join(re.escape(word) for word in sorted(IDENTITY_WORDS, key=len, reverse=True))
+    return re.compile(r"(?<![\w-])(?:" + words + r")(?![\w-]|\+)", re.IGNORECASE)
 
 
 def has_identity_word(text: str | None) -> bool:
     """Does this text name an identity (in English or French)?"""
-    return bool(text) and _IDENTITY_PATTERN.search(text) is not None
+    return bool(text) and _identity_pattern().search(text) is not None
 
 
 def identity_words_in(text: str) -> list[str]:
     """Every identity word found in the text, for tests and diagnostics."""
-    return [match.group(0) for match in _IDENTITY_PATTERN.finditer(text)]
+    return [match.group(0) for match in _identity_pattern().finditer(text)]
 
 
 # ---------------------------------------------------------------- opaque ids
