@@ -9,8 +9,9 @@ RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP     := $(VENV)/.installed-dev
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
-# pytest-xdist: one test process per core (TEST_WORKERS=0 runs the suite in this one process).
-TEST_WORKERS ?= auto
+# pytest-xdist test processes. Four even on two cores: much of the suite waits on gunicorn, Celery,
+# Chromium and sockets rather than computing. TEST_WORKERS=0 runs it all in this one process.
+TEST_WORKERS ?= 4
 # pip's progress: one line per package it collects or installs, never a silent minute. Python
 # compiles what it imports on first use, so pip need not byte-compile every installed module.
 PIP_INSTALL := $(BIN)/python -m pip install --disable-pip-version-check --progress-bar off --no-compile
