@@ -114,20 +114,22 @@ def _run_sync(tag: IdentityTag, audit: SyncAudit, client, *, limit: int, media_t
     started, requests_before, audit_id = time.monotonic(), client.request_count, audit.id
     outcome: dict[str, Any] = {"requested_count": limit}
     try:
-        with heartbeat(db.engine, audit_id), ThreadPoolExecutor(max_workers=1) as pool:
-            # /configuration goes out while the keywords resolve: one round trip fewer on a cold start.
+        # Only keywords -> discover -> details depend on one another. Everything else goes out beside
+        # them, so it adds no round trip: /configuration and the certification list (cached a week)
+        # while the keywords resolve, and the explicit-content exclusion's discover page beside the
+        # list's own.
+        with heartbeat(db.engine, audit_id), ThreadPoolExecutor(max_workers=3) as pool:
             configuration = pool.submit(client.configuration)
+            ages = pool.submit(discovery.age_table, client, media_type)
             keyword_ids = ensure_keyword_ids(tag, client)
             plan = _plan(tag, keyword_ids, limit, media_type, config)
             db.session.commit()  # no transaction stays open while TMDb answers
             images = store_configuration(plan.source, configuration.result())
+            excluded = pool.submit(discovery.excluded_by_keywords, client, media_type, plan.filters)
             collection = _collect(client, plan, images)
-            excluded = discovery.excluded_by_keywords(client, media_type, plan.filters)
-            titles = _with_kept_titles(client, plan, images, collection.titles, excluded)
+            titles = _with_kept_titles(client, plan, images, collection.titles, excluded.result())
         _refuse_to_empty_a_stored_list(plan, titles)
-        # Only once the titles are in: a sync TMDb cannot finish never spends requests on it.
-        ages = discovery.age_table(client, media_type)
-        media_list = _store_list(plan, titles, images, excluded, ages)
+        media_list = _store_list(plan, titles, images, excluded.result(), ages.result())
         outcome.update(stored_count=len(media_list.entries), list_id=media_list.id)
     except Exception as error:
         db.session.rollback()
