@@ -7,8 +7,7 @@ they cost in real life.
 Prints: a 20-title spotlight from cold caches against the critical path (the keyword searches,
 as many round trips as the longest name has pages, then one discover page, then the details in
 parallel) and against sending the same requests one after another; the TMDb requests of a
-second generation within the cache TTLs; requests and wall
-time for limits 20 and 100.
+second generation within the cache TTLs; requests and wall time for limits 20 and 100.
 
     .venv/bin/python bench/sync_speed.py [--latency-ms 50] [--details-kb 165] [--tag queer] [--repeat 5]
         [--languages en,fr]
