@@ -20,7 +20,6 @@ from pathlib import Path
 
 import httpx
 from _serving import PROJECT_ROOT, VENV_BIN, flask, free_port, instance_env, temporary_instance
-from load import hammer
 
 CONNECTIONS = 64
 # SIGTERM is how gunicorn stops its workers at shutdown; any other signal is a death.
@@ -28,13 +27,10 @@ WORKER_DEATH = re.compile(r"Worker \(pid:\d+\) (was sent (?!SIGTERM)SIG\w+|exite
 
 
 def load(base_url: str, seconds: float) -> str:
-    """wrk when installed (it keeps 64 connections busy without competing for the GIL), else httpx."""
-    if shutil.which("wrk"):
-        result = subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{int(seconds)}s", f"{base_url}/"],
-                                capture_output=True, text=True, check=False)
-        return " ".join(line.strip() for line in result.stdout.splitlines() if "requests in" in line)
-    run = hammer(base_url, [("feed", "/")], seconds, 16)
-    return f"{len(run['samples']['feed'])} requests (httpx, 16 clients)"
+    """wrk keeps 64 connections busy without competing with the servers for a Python GIL."""
+    result = subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{int(seconds)}s", f"{base_url}/"],
+                            capture_output=True, text=True, check=False)
+    return " ".join(line.strip() for line in result.stdout.splitlines() if "requests in" in line)
 
 
 def start(command: list[str], env: dict[str, str], log_path: Path, base_url: str) -> subprocess.Popen:
@@ -90,6 +86,8 @@ def dev_server_crashes(env: dict[str, str], folder: Path, seconds: float) -> int
 
 
 def main(seconds: float) -> int:
+    if not shutil.which("wrk"):
+        sys.exit("bench/crashes.py needs wrk (Debian: apt-get install wrk)")
     print(f"Python {sys.version.split()[0]}, {CONNECTIONS} connections on / for {seconds:.0f} s per server")
     with temporary_instance() as instance:
         env = instance_env(instance, LOG_LEVEL="INFO")
