@@ -41,6 +41,8 @@ IDENTITY_WORDS = (
     "asexualité", "aromantique", "non-binaire", "non binaire", "homosexuel", "homosexuelle",
     "homosexuels", "homosexuelles", "homosexualité", "intersexe", "lgbti", "lgbtqi+",
 )
+
+
 @functools.cache
 def _identity_pattern() -> re.Pattern:
     """Compiled on first use: about a hundred alternatives take long enough to slow every start-up."""

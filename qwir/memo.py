@@ -17,14 +17,14 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-import time
 import uuid
 import weakref
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from typing import Any
 
+from cachetools import TTLCache
 from flask import Response, current_app, g, has_app_context, request, session
 from flask_babel import get_locale
 from sqlalchemy import event
@@ -136,42 +136,26 @@ class Rendered:
     body: bytes
     headers: tuple[tuple[str, str], ...]  # as sent with the body, ETag and Cache-Control included
     etag: str
-    stored_at: float
 
 
-class RenderMemo:
-    """A bounded, thread-safe LRU of rendered answers (gunicorn's threads share one per worker)."""
+class Remembered:
+    """A bounded LRU whose entries also expire, safe to share between threads (gunicorn's threads
+    share one per worker process)."""
 
-    def __init__(self, size: int = MEMO_ENTRIES):
-        self._entries: OrderedDict[tuple, Rendered] = OrderedDict()
+    def __init__(self, size: int, seconds: float):
+        self._entries: TTLCache = TTLCache(maxsize=size, ttl=seconds)
         self._lock = threading.Lock()
-        self.size = size
 
-    def get(self, key: tuple) -> Rendered | None:
+    def get(self, key: tuple) -> Any:
         with self._lock:
-            found = self._entries.get(key)
-            if found is None:
-                return None
-            if time.monotonic() - found.stored_at > MEMO_SECONDS:
-                del self._entries[key]
-                return None
-            self._entries.move_to_end(key)
-            return found
+            return self._entries.get(key)
 
-    def put(self, key: tuple, rendered: Rendered) -> None:
+    def put(self, key: tuple, value: Any) -> None:
         with self._lock:
-            self._entries[key] = rendered
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+            self._entries[key] = value
 
 
-memo = RenderMemo()
-
+memo = Remembered(MEMO_ENTRIES, MEMO_SECONDS)
 
 # What a member's language, region, preferences and account are worked out from: the cookies, the
 # Accept-Language header and a `lang` parameter. Working them out (unsigning cookies, parsing
@@ -182,38 +166,17 @@ CONTEXT_ENTRIES = 4096
 CONTEXT_SECONDS = 60
 
 
-class _MemberContexts:
-    def __init__(self):
-        self._entries: OrderedDict[tuple, tuple[float, tuple]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def lookup(self, inputs: tuple, derive: Callable[[], tuple]) -> tuple:
-        now = time.monotonic()
-        with self._lock:
-            found = self._entries.get(inputs)
-            if found is not None and now - found[0] < CONTEXT_SECONDS:
-                return found[1]
-        context = derive()
-        with self._lock:
-            self._entries[inputs] = (now, context)
-            self._entries.move_to_end(inputs)
-            while len(self._entries) > CONTEXT_ENTRIES:
-                self._entries.popitem(last=False)
-        return context
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-
 def member_context() -> tuple:
     """(language, region, preferences, signed-in curator) for this request's cookies and language."""
-    contexts = current_app.extensions.setdefault("qwir_member_contexts", _MemberContexts())
+    contexts = current_app.extensions.setdefault("qwir_member_contexts",
+                                                 Remembered(CONTEXT_ENTRIES, CONTEXT_SECONDS))
     headers = request.headers
     inputs = (headers.get("Cookie"), headers.get("Accept-Language"), request.args.get("lang"))
-    return contexts.lookup(inputs, lambda: (
-        str(get_locale()), member_region(), load_preferences(), session.get("_user_id"),
-    ))
+    context = contexts.get(inputs)
+    if context is None:
+        context = (str(get_locale()), member_region(), load_preferences(), session.get("_user_id"))
+        contexts.put(inputs, context)
+    return context
 
 
 def request_key() -> tuple:
@@ -267,7 +230,7 @@ def _remember(key: tuple, response: Response) -> Rendered | None:
     if not response.cache_control.max_age:
         response.cache_control.no_cache = True
     headers = tuple((name, value) for name in KEPT_HEADERS if (value := response.headers.get(name)))
-    rendered = Rendered(body, headers, response.get_etag()[0], time.monotonic())
+    rendered = Rendered(body, headers, response.get_etag()[0])
     memo.put(key, rendered)
     return rendered
 
