@@ -12,8 +12,8 @@ import dataclasses
 import datetime as dt
 import functools
 import time
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from flask import current_app
@@ -125,11 +125,13 @@ def _run_sync(tag: IdentityTag, audit: SyncAudit, client, *, limit: int, media_t
             plan = _plan(tag, keyword_ids, limit, media_type, config)
             db.session.commit()  # no transaction stays open while TMDb answers
             images = store_configuration(plan.source, configuration.result())
-            excluded = pool.submit(discovery.excluded_by_keywords, client, media_type, plan.filters)
+            exclusion = pool.submit(discovery.excluded_by_keywords, client, media_type, plan.filters)
             collection = _collect(client, plan, images)
-            titles = _with_kept_titles(client, plan, images, collection.titles, excluded.result())
+            excluded = _second_turn_if_crowded_out(
+                exclusion, lambda: discovery.excluded_by_keywords(client, media_type, plan.filters))
+            titles = _with_kept_titles(client, plan, images, collection.titles, excluded)
         _refuse_to_empty_a_stored_list(plan, titles)
-        media_list = _store_list(plan, titles, images, excluded.result(), ages.result())
+        media_list = _store_list(plan, titles, images, excluded, ages.result())
         outcome.update(stored_count=len(media_list.entries), list_id=media_list.id)
     except Exception as error:
         db.session.rollback()
@@ -173,6 +175,18 @@ def _override_summary(tag_id: int, media_type: str) -> tuple[frozenset[int], int
     hidden = frozenset(tmdb_id for tmdb_id, is_hidden, _ in rows if is_hidden)
     pinned = sum(1 for _, is_hidden, position in rows if not is_hidden and position is not None)
     return hidden, pinned
+
+
+def _second_turn_if_crowded_out(side_request: Future, again: Callable[[], Any]) -> Any:
+    """The answer of a request sent beside the details, or of one more try on its own.
+
+    Beside twenty details requests, a 429 burst can hit the same call twice and spend its deadline;
+    alone afterwards it gets a fresh one, as `discovery.hydrate` gives a title that lost out.
+    """
+    try:
+        return side_request.result()
+    except discovery.TRANSIENT_ERRORS:
+        return again()
 
 
 def _with_kept_titles(client, plan: SyncPlan, images: ImageConfig, titles: list[MediaDetails],

@@ -9,7 +9,7 @@ from qwir import catalog
 from qwir.extensions import cache, db
 from qwir.models import MediaItem, MediaList, SyncAudit, TmdbKeyword
 from qwir.tmdb.discovery import TV_CERTIFICATIONS_US
-from qwir.tmdb.errors import TmdbUnavailableError
+from qwir.tmdb.errors import TmdbRateLimitError, TmdbUnavailableError
 from qwir.tmdb_wiring import build_tmdb_client
 
 SECRET = "0123456789abcdef" * 2
@@ -144,6 +144,33 @@ def test_a_failing_tmdb_leaves_the_old_list_untouched_and_the_audit_failed(app, 
     audit = latest_audit()
     assert (audit.status, audit.error_class) == ("failed", "TmdbUnavailableError")
     assert SECRET not in audit.error_message and "[REDACTED]" in audit.error_message
+
+
+class ExclusionCrowdedOut(BrokenDiscover):
+    """A real sandbox client whose first unfiltered discover page (the explicit-content exclusion's
+    report, sent beside the details) ran out of its deadline in a burst of 429s."""
+
+    def __init__(self, client) -> None:
+        super().__init__(client)
+        self.unfiltered_calls = 0
+
+    def discover_movies(self, **params):
+        if "without_keywords" not in params:
+            self.unfiltered_calls += 1
+            if self.unfiltered_calls == 1:
+                raise TmdbRateLimitError("TMDb answered 429 to /discover/movie", status=429, tmdb_code=25)
+        return self._client.discover_movies(**params)
+
+
+def test_an_exclusion_report_crowded_out_by_429s_gets_a_second_turn(app, tag_named):
+    app.config["TMDB_API_KEY"] = None
+    queer = tag_named("queer")
+    with build_tmdb_client(app.config) as sandbox:
+        unlucky = ExclusionCrowdedOut(sandbox)
+        media_list = catalog.generate_media_list_for_identity(queer, limit=6, client=unlucky)
+    assert unlucky.unfiltered_calls == 2
+    assert len(media_list.entries) == 6 and latest_audit().status == "succeeded"
+    assert media_list.excluded_titles is not None
 
 
 class EmptyDiscover(BrokenDiscover):

@@ -19,7 +19,7 @@ ALWAYS_FAILING = {
     "429 bursts": ({"burst_every": 1, "burst_length": 10_000}, "429"),
     "5xx errors": ({"fail_rate": 1.0, "kind": "internal_error"}, "500"),
     "maintenance": ({"fail_rate": 1.0, "kind": "maintenance"}, "503"),
-    "timeouts": ({"latency_ms": 900}, "timed out"),
+    "timeouts": ({"latency_ms": 1800}, "timed out"),
     "connection resets": ({"fail_rate": 1.0, "kind": "connection_abort"}, "network error"),
     "malformed JSON": ({"fail_rate": 1.0, "kind": "malformed_json"}, "not a JSON object"),
 }
