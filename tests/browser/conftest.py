@@ -9,14 +9,38 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from qwir import create_app
+from qwir import create_app, widgets
+from qwir.content_notes import title_notes
 from qwir.extensions import db
+from qwir.models import IdentityTag
+from qwir.preferences import Preferences
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 PROJECT = Path(__file__).resolve().parents[2]
 AXE = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def serious_violations(page) -> list:
+    """axe-core's serious and critical findings on the page as it stands: id, help, first targets."""
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate("async () => await axe.run(document)")
+    return [
+        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
+        for v in results["violations"] if v["impact"] in ("serious", "critical")
+    ]
+
+
+def noted_title(app) -> tuple[str, str, int]:
+    """A content note, a spotlight and a film in its first rail that carries the note."""
+    with app.test_request_context():
+        for tag in db.session.scalars(db.select(IdentityTag).order_by(IdentityTag.feature_position)):
+            shown = widgets.carousel(tag.list_slug("movie"), Preferences())
+            for item in shown.items:
+                for note in sorted(title_notes(item)):
+                    return note, shown.slug, item.tmdb_id
+    pytest.skip("no title in the demo rails carries a content note")
 SCREENSHOTS = PROJECT / "screenshots"
 
 

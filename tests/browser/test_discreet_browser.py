@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from qwir.discretion import identity_words_in
 from qwir.extensions import db
 from qwir.models import IdentityTag, MediaItem
-from tests.browser.conftest import AXE
+from tests.browser.conftest import serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -144,10 +144,4 @@ def test_axe_finds_no_serious_violation_in_discreet_mode(axe_page, live_app, pat
     turn_discreet_mode_on(axe_page)
     axe_page.goto(path)
     axe_page.wait_for_load_state("networkidle")
-    axe_page.add_script_tag(path=str(AXE))
-    results = axe_page.evaluate("async () => await axe.run(document)")
-    serious = [
-        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
-        for v in results["violations"] if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious_violations(axe_page) == []

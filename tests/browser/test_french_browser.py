@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import AXE
+from tests.browser.conftest import serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -21,15 +21,6 @@ def french_page(browser, live_url):
     tab.set_default_timeout(10_000)
     yield tab
     context.close()
-
-
-def serious_violations(page) -> list:
-    page.add_script_tag(path=str(AXE))
-    results = page.evaluate("async () => await axe.run(document)")
-    return [
-        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
-        for v in results["violations"] if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize("path", ["/", "/planets/lesbian", CAROL])

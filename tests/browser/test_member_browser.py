@@ -8,11 +8,10 @@ import pytest
 from playwright.sync_api import expect
 
 from qwir import widgets
-from qwir.content_notes import title_notes
 from qwir.extensions import db
 from qwir.models import IdentityTag
 from qwir.preferences import Preferences
-from tests.browser.conftest import AXE, SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, noted_title, serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -69,19 +68,8 @@ def test_a_carousel_works_with_the_keyboard_alone(page):
     expect(page).to_have_url(re.compile(r"/titles/(movie|tv)/\d+$"))
 
 
-def _avoidable_title(app) -> tuple[str, str, int]:
-    """A content note, a spotlight and a title in its first rail that carries the note."""
-    with app.test_request_context():
-        for tag in db.session.scalars(db.select(IdentityTag).order_by(IdentityTag.feature_position)):
-            shown = widgets.carousel(tag.list_slug("movie"), Preferences())
-            for item in shown.items:
-                for note in sorted(title_notes(item)):
-                    return note, shown.slug, item.tmdb_id
-    pytest.skip("no title in the demo rails carries a safety keyword")
-
-
 def test_discreet_mode_and_an_avoided_topic_change_what_is_shown(page, live_app):
-    topic, slug, tmdb_id = _avoidable_title(live_app)
+    topic, slug, tmdb_id = noted_title(live_app)
     link = f'href="/titles/movie/{tmdb_id}"'
     assert link in page.request.get(f"/fragments/carousel/{slug}").text()
     page.goto("/preferences")
@@ -124,13 +112,7 @@ def test_axe_finds_no_serious_violation(axe_page, live_app, path):
     path = _title_path(live_app) if path == "title" else path
     axe_page.goto(path)
     axe_page.wait_for_load_state("networkidle")
-    axe_page.add_script_tag(path=str(AXE))
-    results = axe_page.evaluate("async () => await axe.run(document)")
-    serious = [
-        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
-        for v in results["violations"] if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious_violations(axe_page) == []
 
 
 @pytest.mark.parametrize("width", [375, 1280])

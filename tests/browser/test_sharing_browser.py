@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import AXE
+from tests.browser.conftest import serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -120,8 +120,4 @@ def test_axe_finds_no_serious_violation_on_spotlight_and_embed_pages(axe_page, p
     axe_page.wait_for_load_state("networkidle")
     if path == SPOTLIGHT:
         axe_page.click("summary")  # the "Embed this" panel open
-    axe_page.add_script_tag(path=str(AXE))
-    results = axe_page.evaluate("async () => await axe.run(document)")
-    serious = [(v["id"], [n["target"] for n in v["nodes"]][:3])
-               for v in results["violations"] if v["impact"] in ("serious", "critical")]
-    assert serious == []
+    assert serious_violations(axe_page) == []
