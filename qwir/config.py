@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
@@ -145,6 +147,14 @@ def settings_from_environment(instance_path: str) -> dict:
     return settings
 
 
+DEFAULT_KEY_PREFIX = "qwir:"
+
+
+def key_prefix(config: Mapping[str, Any]) -> str:
+    """What every name Qwir keeps in a shared store starts with (only Redis sets one explicitly)."""
+    return config.get("CACHE_KEY_PREFIX") or DEFAULT_KEY_PREFIX
+
+
 def _cache_settings(redis_url: str, instance: Path) -> dict:
     """Redis when configured (shared by every worker), else a file cache in the instance folder."""
     if redis_url:
@@ -153,7 +163,7 @@ def _cache_settings(redis_url: str, instance: Path) -> dict:
             "CACHE_REDIS_URL": redis_url,
             # One Redis may serve several deployments (or test runs): everything Qwir keeps there is
             # under this prefix, the shared rate limit and single-flight locks included.
-            "CACHE_KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "").strip() or "qwir:",
+            "CACHE_KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "").strip() or DEFAULT_KEY_PREFIX,
         }
     return {
         "CACHE_TYPE": "FileSystemCache",

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from PIL import Image
 
 from qwir import spotlights, widgets
+from qwir.config import key_prefix
 from qwir.extensions import cache
 from qwir.models import IdentityTag
 from qwir.preferences import Preferences
@@ -114,9 +115,9 @@ def _drawing_locks():
     """One lock per card: across every process when Redis is configured, else within this one."""
     extensions = current_app.extensions
     if "share_card_locks" not in extensions:
-        prefix = current_app.config.get("CACHE_KEY_PREFIX") or "qwir:"
+        config = current_app.config
         extensions["share_card_locks"] = single_flight_from_url(
-            current_app.config.get("CACHE_REDIS_URL"), prefix=f"{prefix}lock:share-card:", wait=10.0
+            config.get("CACHE_REDIS_URL"), prefix=f"{key_prefix(config)}lock:share-card:", wait=10.0
         )
     return extensions["share_card_locks"]
 

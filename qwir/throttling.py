@@ -21,6 +21,8 @@ from limits import RateLimitItem, RateLimitItemPerSecond
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
+from qwir.config import key_prefix
+
 EXTENSION = "qwir_throttle"
 
 
@@ -30,7 +32,7 @@ def counters() -> FixedWindowRateLimiter:
 
 def _scoped(scope: str) -> str:
     """Counter names carry the deployment's prefix, so two apps sharing a Redis never share counts."""
-    return f"{current_app.config['RATELIMIT_KEY_PREFIX']}:{scope}"
+    return f"{key_prefix(current_app.config)}limit:{scope}"
 
 
 def client_address() -> str:
@@ -93,8 +95,6 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("LOGIN_MAX_FAILURES", 5)
     app.config.setdefault("API_TOKEN_MAX_FAILURES", 20)
     app.config.setdefault("LOGIN_THROTTLE_SECONDS", 15 * 60)
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("CACHE_REDIS_URL") or "memory://")
-    app.config.setdefault("RATELIMIT_KEY_PREFIX", f"{app.config.get('CACHE_KEY_PREFIX') or 'qwir:'}limit")
-    storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
+    storage = storage_from_string(app.config.get("CACHE_REDIS_URL") or "memory://")
     app.extensions[EXTENSION] = FixedWindowRateLimiter(storage)
 

@@ -7,7 +7,7 @@ import os
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from qwir.config import DEFAULT_TMDB_BASE_URL, check_tmdb_transport
+from qwir.config import DEFAULT_TMDB_BASE_URL, check_tmdb_transport, key_prefix
 from qwir.tmdb.cache import ResponseCache
 from qwir.tmdb.client import TmdbClient, build_http_client
 from qwir.tmdb.ratelimit import TokenBucketLimiter
@@ -59,8 +59,8 @@ def _shared_cache(config: Mapping[str, Any], cache):
         return cache
     from qwir.singleflight import single_flight_from_url
 
-    prefix = config.get("CACHE_KEY_PREFIX") or "qwir:"
-    return ResponseCache(cache, lock_factory=single_flight_from_url(redis_url, prefix=f"{prefix}lock:"))
+    locks = single_flight_from_url(redis_url, prefix=f"{key_prefix(config)}lock:")
+    return ResponseCache(cache, lock_factory=locks)
 
 
 def _limiter(config: Mapping[str, Any]):
